@@ -1,0 +1,181 @@
+/**
+ * THE typed API contract between the renderer and the main process. One map goes from each
+ * `domain/verb` channel to the zod schema its request must pass and the type of its response.
+ * The main process validates every payload with these schemas before it reaches the store;
+ * the preload and the HTTP client derive one named method per channel from the same map.
+ *
+ * Adding a channel: add its name to `API_CHANNELS`, its entry here, and its handler in
+ * `src/main/api/handlers.ts`. The compiler then points at every place still missing it.
+ */
+import { z } from 'zod'
+import type { ApiChannel, ChannelDomain, ChannelMethod } from './api-channels'
+import type { ApiErrorData, ApiResult } from './api-error'
+import type {
+  DatasetRecord,
+  FaceSource,
+  ImageRecord,
+  ImageStatus,
+  LabelSetRecord,
+  StoredFace,
+} from './records'
+
+export type { ApiChannel } from './api-channels'
+
+/** One contract entry. `response` is a type-only marker and is never set at runtime. */
+export interface ChannelSpec<Req extends z.ZodType, Res> {
+  request: Req
+  readonly response?: Res
+}
+
+function channel<Res>() {
+  return <Req extends z.ZodType>(request: Req): ChannelSpec<Req, Res> => ({ request })
+}
+
+const id = z.number().int().positive()
+const imageStatus = z.enum(['todo', 'in_progress', 'done', 'needs_review'])
+const faceSource = z.enum(['model', 'human', 'import'])
+const noPayload = z.strictObject({})
+
+// Compile-time checks that the enums above list exactly the record unions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const _statusCheck: Same<z.infer<typeof imageStatus>, ImageStatus> = true
+const _sourceCheck: Same<z.infer<typeof faceSource>, FaceSource> = true
+void _statusCheck
+void _sourceCheck
+
+/** Where a background job stands. Counts refer to images. */
+export interface JobProgress {
+  phase: 'queued' | 'scanning' | 'detecting' | 'finished'
+  total: number
+  done: number
+  failed: number
+  /** The image being worked on, relative to the dataset root. */
+  currentPath: string | null
+}
+
+export interface AnnotateFolderSummary {
+  datasetId: number
+  runId: number | null
+  images: number
+  detected: number
+  skipped: number
+  faces: number
+  failed: { relPath: string; reason: string }[]
+}
+
+/** A background job as the renderer polls it through `jobs/progress`. */
+export interface JobInfo {
+  id: number
+  kind: 'annotate-folder'
+  datasetId: number
+  root: string
+  state: 'running' | 'finished' | 'failed' | 'cancelled'
+  progress: JobProgress
+  summary: AnnotateFolderSummary | null
+  error: ApiErrorData | null
+  startedAt: string
+  finishedAt: string | null
+}
+
+export interface OpenDatasetResponse {
+  dataset: DatasetRecord
+  /** The import + pre-annotation job started for the folder (or the one already running). */
+  job: JobInfo
+}
+
+export interface FaceListResponse {
+  labelSet: LabelSetRecord
+  faces: StoredFace[]
+}
+
+export const api = {
+  'datasets/list': channel<DatasetRecord[]>()(noPayload),
+  'datasets/get': channel<DatasetRecord>()(z.strictObject({ datasetId: id })),
+  'datasets/open': channel<OpenDatasetResponse>()(
+    z.strictObject({
+      /** An absolute folder path; it is imported recursively and pre-annotated. */
+      root: z.string().trim().min(1).max(4096),
+      name: z.string().trim().min(1).max(200).optional(),
+    }),
+  ),
+
+  'images/list': channel<ImageRecord[]>()(
+    z.strictObject({
+      datasetId: id,
+      status: imageStatus.optional(),
+      source: faceSource.optional(),
+    }),
+  ),
+  'images/get': channel<ImageRecord>()(z.strictObject({ imageId: id })),
+  'images/set-status': channel<ImageRecord>()(z.strictObject({ imageId: id, status: imageStatus })),
+
+  /** Faces of one image; the dataset's annotation set unless `labelSetId` names another. */
+  'faces/list': channel<FaceListResponse>()(
+    z.strictObject({ imageId: id, labelSetId: id.optional() }),
+  ),
+
+  'jobs/list': channel<JobInfo[]>()(noPayload),
+  'jobs/progress': channel<JobInfo>()(z.strictObject({ jobId: id })),
+  'jobs/cancel': channel<JobInfo>()(z.strictObject({ jobId: id })),
+} satisfies { [C in ApiChannel]: ChannelSpec<z.ZodType, unknown> }
+
+export type Api = typeof api
+
+/** What a caller passes (before defaults and trimming apply). */
+export type ApiRequest<C extends ApiChannel> = z.input<Api[C]['request']>
+
+/** What a handler receives (after validation). */
+export type ApiParsedRequest<C extends ApiChannel> = z.output<Api[C]['request']>
+
+export type ApiResponse<C extends ApiChannel> =
+  Api[C] extends ChannelSpec<z.ZodType, infer R> ? R : never
+
+/**
+ * The API as nested methods, `facemark.images.setStatus(req)`, derived from the channel names.
+ * `Wrap` is the return shape: result envelopes over IPC, plain values in the renderer client.
+ */
+export type ApiMethods<Wrap extends 'result' | 'value'> = {
+  [D in ChannelDomain<ApiChannel>]: {
+    [C in ApiChannel as ChannelDomain<C> extends D ? ChannelMethod<C> : never]: (
+      request: ApiRequest<C>,
+    ) => Promise<Wrap extends 'result' ? ApiResult<ApiResponse<C>> : ApiResponse<C>>
+  }
+}
+
+/** Electron-only extras the preload adds beside the API (native dialog, dropped files). */
+export interface ShellBridge {
+  /** Shows the native folder picker; the value is null when the user cancels. */
+  pickFolder(): Promise<ApiResult<string | null>>
+  /** The absolute path of a file or folder dropped on the window (Electron's webUtils). */
+  pathForFile(file: object): string
+}
+
+/** What the preload puts on `window.facemark`. */
+export type FacemarkBridge = ApiMethods<'result'> & { shell: ShellBridge }
+
+/**
+ * The display image route, `GET /image/<id>` over HTTP and `facemark-image://image/<id>` in
+ * Electron. The body is the upright image (EXIF applied), downscaled to at most
+ * {@link DISPLAY_MAX_SIDE} pixels; these headers give the sizes so the renderer maps stored
+ * coordinates (upright, full size) onto the bitmap exactly.
+ */
+export const IMAGE_HEADERS = {
+  /** Upright size of the original image in pixels: the space face coordinates live in. */
+  width: 'x-facemark-image-width',
+  height: 'x-facemark-image-height',
+  /** Size of the bitmap in the response body. */
+  displayWidth: 'x-facemark-display-width',
+  displayHeight: 'x-facemark-display-height',
+} as const
+
+export const DISPLAY_MAX_SIDE = 4096
+
+export const IMAGE_PROTOCOL = 'facemark-image'
+
+/** Sizes that come with a display image; `scale` = display / original along x. */
+export interface DisplayImageInfo {
+  width: number
+  height: number
+  displayWidth: number
+  displayHeight: number
+}
