@@ -18,7 +18,7 @@ export class ImageDecodeError extends Error {
  * image format". The prebuilt sharp has no ImageMagick, so BMP is not readable.
  */
 export async function sniffUnsupported(path: string): Promise<void> {
-  const head = await readHead(path, 4)
+  const head = await readBytes(path, 0, 4)
   if (head.length >= 2 && head[0] === 0x42 && head[1] === 0x4d) {
     throw new ImageDecodeError(
       path,
@@ -28,28 +28,43 @@ export async function sniffUnsupported(path: string): Promise<void> {
   }
 }
 
-/** Map a sharp/libvips failure to a short human reason. */
+/**
+ * Map a sharp/libvips failure to a short human reason. The reason comes from the file's own
+ * bytes where possible: libvips keeps one error buffer for all its threads, so under
+ * concurrent decodes the message text can mix in another file's failure.
+ */
 export async function describeDecodeFailure(path: string, error: unknown): Promise<string> {
   const message = error instanceof Error ? error.message : String(error)
   const size = await stat(path).then(
     (s) => s.size,
     () => -1,
   )
-
   if (size === -1) return 'file not found or not readable'
   if (size === 0) return 'empty file'
-  if (/exceeds pixel limit/i.test(message)) return 'image too large (pixel limit exceeded)'
-  if (/unsupported image format/i.test(message)) return 'not an image (unrecognised format)'
 
-  const format = formatOf(await readHead(path, 12))
+  const format = formatOf(await readBytes(path, 0, 12))
+  if (!format) return 'not an image (unrecognised format)'
+
+  const tail = await readBytes(path, Math.max(0, size - 64), 64)
+  if (format === 'JPEG') return hasJpegEnd(tail) ? 'corrupt JPEG data' : 'truncated JPEG'
+  if (format === 'PNG') return tail.includes('IEND') ? 'corrupt PNG data' : 'truncated PNG'
   if (/premature end|truncated|unexpected end|not enough data/i.test(message)) {
     return `truncated ${format}`
   }
-  if (/corrupt|invalid|bad |crc|error/i.test(message)) return `corrupt ${format} data`
-  return `cannot decode ${format}: ${message.split('\n')[0]}`
+  return `corrupt ${format} data`
 }
 
-function formatOf(head: Buffer): string {
+/** JPEG files end with the EOI marker (FF D9), sometimes followed by padding. */
+function hasJpegEnd(tail: Buffer): boolean {
+  for (let i = tail.length - 2; i >= 0; i--) {
+    if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true
+    if (tail[i + 1] !== 0x00 && tail[i + 1] !== 0xff) return false
+  }
+  return false
+}
+
+/** The container named by the file's magic bytes, or null for anything else. */
+function formatOf(head: Buffer): string | null {
   if (head[0] === 0xff && head[1] === 0xd8) return 'JPEG'
   if (head.subarray(1, 4).toString('latin1') === 'PNG') return 'PNG'
   if (head.subarray(0, 4).toString('latin1') === 'RIFF') return 'WebP'
@@ -60,15 +75,17 @@ function formatOf(head: Buffer): string {
   ) {
     return 'TIFF'
   }
-  return 'image'
+  if (head.subarray(4, 8).toString('latin1') === 'ftyp') return 'HEIF/AVIF'
+  if (/^\s*<(\?xml|svg)/.test(head.toString('latin1'))) return 'SVG'
+  return null
 }
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
+async function readBytes(path: string, position: number, bytes: number): Promise<Buffer> {
   const file = await open(path, 'r').catch(() => null)
   if (!file) return Buffer.alloc(0)
   try {
     const buffer = Buffer.alloc(bytes)
-    const { bytesRead } = await file.read(buffer, 0, bytes, 0)
+    const { bytesRead } = await file.read(buffer, 0, bytes, position)
     return buffer.subarray(0, bytesRead)
   } finally {
     await file.close()

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { logger } from '../log'
 import type { DetectOptions, DetectorOptions, DetectResult } from './detector'
@@ -30,19 +31,30 @@ interface Slot {
 }
 
 /**
- * Where the worker entry lives: beside the TypeScript source under tsx/vitest (run through the
- * tsx loader), or as detect-worker.js in the electron-vite output, next to this chunk or one
- * folder up when the bundler put this code in a chunks/ folder.
+ * How to start a worker. From the bundle, detect-worker.js sits beside this chunk (or one
+ * folder up when the bundler put this code in chunks/). From TypeScript source (tsx, vitest),
+ * a tiny eval bootstrap registers tsx inside the thread before importing worker.ts, because
+ * `--import tsx` in a Worker's execArgv is not honoured by every host (vitest's forks).
  */
-function workerEntry(): { url: URL; execArgv?: string[] } {
+function workerEntry(): { entry: URL | string; eval: boolean } {
   if (import.meta.url.endsWith('.ts')) {
-    return { url: new URL('./worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    // The ESM build of tsx's API; require.resolve finds its CommonJS twin beside it.
+    const api = createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs')
+    const tsx = pathToFileURL(api).href
+    const worker = new URL('./worker.ts', import.meta.url).href
+    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}) })`
+    return { entry: code, eval: true }
   }
   const candidates = [
     new URL('./detect-worker.js', import.meta.url),
     new URL('../detect-worker.js', import.meta.url),
   ]
-  return { url: candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0] }
+  return {
+    entry: candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0],
+    eval: false,
+  }
 }
 
 /**
@@ -92,9 +104,12 @@ export class DetectorPool {
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry()
-    const { workers: _workers, onProgress: _onProgress, ...detectorOptions } = this.options
-    const worker = new Worker(url, { workerData: detectorOptions, execArgv })
+    const { entry, eval: isCode } = workerEntry()
+    // Functions cannot cross to a thread, and the pool's own fields mean nothing there.
+    const detectorOptions: DetectorOptions & { crashOnRequest?: boolean } = { ...this.options }
+    delete (detectorOptions as PoolOptions).workers
+    delete detectorOptions.onProgress
+    const worker = new Worker(entry, { workerData: detectorOptions, eval: isCode })
     const slot: Slot = { worker, task: null }
 
     worker.on('message', (reply: WorkerReply) => this.settle(slot, reply))
