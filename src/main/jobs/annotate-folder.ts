@@ -1,0 +1,159 @@
+import { resolve } from 'node:path'
+import type { DetectOptions } from '../detect/detector'
+import { logger } from '../log'
+import { ensureDataset } from '../store/datasets'
+import { listImages, markImageUnreadable, upsertImage } from '../store/images'
+import {
+  findResumableRun,
+  finishRun,
+  pendingImageIds,
+  recordDetections,
+  recordFailure,
+  startRun,
+} from '../store/runs'
+import type { AppContext } from './context'
+import { hashFile, scanFolder } from './scan-folder'
+
+const log = logger('annotate')
+
+export interface AnnotateProgress {
+  datasetId: number
+  phase: 'scanning' | 'detecting' | 'finished'
+  total: number
+  done: number
+  failed: number
+  currentPath: string | null
+}
+
+export interface AnnotateSummary {
+  datasetId: number
+  runId: number
+  /** Image files found under the folder. */
+  images: number
+  /** Images pre-annotated by this call. */
+  detected: number
+  /** Images an earlier (possibly killed) run had already finished. */
+  skipped: number
+  /** Faces proposed by this call at or above the proposal threshold. */
+  faces: number
+  failed: { relPath: string; reason: string }[]
+}
+
+export interface AnnotateOptions {
+  detect?: Partial<DetectOptions>
+  /** Detections at or above this score become proposals in the annotation set. */
+  proposalThreshold?: number
+  onProgress?: (progress: AnnotateProgress) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Import every image under `root` into the store and pre-annotate the ones this detector
+ * configuration has not seen yet. Each image is committed on its own, so a killed process
+ * loses at most the images in flight and the next call resumes the same run.
+ */
+export async function annotateFolder(
+  ctx: AppContext,
+  root: string,
+  options: AnnotateOptions = {},
+): Promise<AnnotateSummary> {
+  const absRoot = resolve(root)
+  const dataset = ensureDataset(ctx.db, absRoot)
+  const report = (p: Omit<AnnotateProgress, 'datasetId'>) =>
+    options.onProgress?.({ datasetId: dataset.id, ...p })
+
+  // 1. Register the files. Hashes let a later session notice a replaced file.
+  report({ phase: 'scanning', total: 0, done: 0, failed: 0, currentPath: null })
+  const files = await scanFolder(absRoot)
+  const known = new Map(listImages(ctx.db, dataset.id).map((image) => [image.relPath, image]))
+  for (const file of files) {
+    const image = known.get(file.relPath)
+    if (image?.sha256) continue
+    upsertImage(ctx.db, dataset.id, file.relPath, {
+      width: null,
+      height: null,
+      orientation: 1,
+      sha256: await hashFile(file.absPath),
+      byteSize: file.byteSize,
+    })
+  }
+
+  // 2. Resume the unfinished run with the same model and parameters, or start one.
+  const detector = ctx.detector()
+  const detect = detector.options(options.detect)
+  const model = await detector.model(detect.mode)
+  const params = { ...detect, proposalThreshold: options.proposalThreshold ?? 0.5 }
+  const run =
+    findResumableRun(ctx.db, dataset.id, model.id, params) ??
+    startRun(ctx.db, dataset.id, model.id, model.sha256, params)
+
+  const pending = pendingImageIds(ctx.db, run.id, dataset.id)
+  const byId = new Map(listImages(ctx.db, dataset.id).map((image) => [image.id, image]))
+  const summary: AnnotateSummary = {
+    datasetId: dataset.id,
+    runId: run.id,
+    images: files.length,
+    detected: 0,
+    skipped: files.length - pending.length,
+    faces: 0,
+    failed: [],
+  }
+
+  // 3. Detect with every worker busy; results are written as they arrive.
+  let done = 0
+  report({ phase: 'detecting', total: pending.length, done, failed: 0, currentPath: null })
+  await forEachConcurrent(pending, detector.concurrency * 2, async (imageId) => {
+    if (options.signal?.aborted) return
+    const image = byId.get(imageId)!
+    const absPath = resolve(absRoot, image.relPath)
+
+    try {
+      const { info, faces } = await detector.detectFile(absPath, detect)
+      upsertImage(ctx.db, dataset.id, image.relPath, {
+        width: info.width,
+        height: info.height,
+        orientation: info.orientation,
+        sha256: image.sha256,
+        byteSize: null,
+      })
+      const proposed = recordDetections(ctx.db, run.id, imageId, faces, {
+        proposalThreshold: params.proposalThreshold,
+      })
+      summary.detected += 1
+      summary.faces += proposed
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      log.warn(`skipped ${image.relPath}: ${reason}`)
+      markImageUnreadable(ctx.db, imageId, reason)
+      recordFailure(ctx.db, run.id, imageId, reason)
+      summary.failed.push({ relPath: image.relPath, reason })
+    }
+
+    done += 1
+    const failed = summary.failed.length
+    report({ phase: 'detecting', total: pending.length, done, failed, currentPath: image.relPath })
+  })
+
+  if (!options.signal?.aborted) finishRun(ctx.db, run.id)
+  report({
+    phase: 'finished',
+    total: pending.length,
+    done,
+    failed: summary.failed.length,
+    currentPath: null,
+  })
+  return summary
+}
+
+/** Run `task` over `items` with at most `limit` in flight, in order of start. */
+async function forEachConcurrent<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) await task(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, lane))
+}
