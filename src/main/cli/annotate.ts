@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress'
 import { Command, Option } from 'commander'
 import { annotateFolder } from '../jobs/annotate-folder'
 import { createAppContext } from '../jobs/context'
-import { dbOption } from './common'
+import { dbOption, toPositiveInt } from './common'
 
 export function registerAnnotate(program: Command): void {
   program
@@ -15,9 +15,14 @@ export function registerAnnotate(program: Command): void {
         .choices(['native', 'letterbox', 'multiscale'])
         .default('native'),
     )
-    .option('--max-long-side <px>', 'downscale larger images to this long side', toInt, 2048)
+    .option(
+      '--max-long-side <px>',
+      'downscale larger images to this long side',
+      toPositiveInt,
+      2048,
+    )
     .option('--threshold <score>', 'lowest score kept as a proposal', Number.parseFloat, 0.5)
-    .option('--workers <n>', 'detection worker threads', toInt)
+    .option('--workers <n>', 'detection worker threads', toPositiveInt)
     .option('--no-progress', 'no progress bar (for logs)')
     .action(async (dir: string, opts) => {
       const ctx = createAppContext({ dbFile: opts.db, workers: opts.workers })
@@ -50,11 +55,4 @@ export function registerAnnotate(program: Command): void {
         await ctx.close()
       }
     })
-}
-
-function toInt(value: string): number {
-  const n = Number.parseInt(value, 10)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`expected a positive whole number, got "${value}"`)
-  return n
 }

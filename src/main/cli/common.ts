@@ -9,3 +9,11 @@ export function fail(message: string): void {
   console.error(`facemark: ${message}`)
   process.exitCode = 1
 }
+
+/** Commander parser for counts and ids. */
+export function toPositiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`expected a positive whole number, got "${value}"`)
+  return n
+}
