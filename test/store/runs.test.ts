@@ -36,7 +36,7 @@ function count(sql: string, ...args: unknown[]): number {
 }
 
 describe('detection runs', () => {
-  it('creates a predictions set per run and finds an unfinished run with equal params', () => {
+  it('creates a predictions set per run and finds the run with equal params, finished or not', () => {
     const run = startRun(db, datasetId, 'retinaface-r50', 'sha', PARAMS)
 
     expect(runLabelSet(db, run.id)).toMatchObject({ kind: 'predictions', runId: run.id })
@@ -50,7 +50,7 @@ describe('detection runs', () => {
     expect(findResumableRun(db, datasetId, 'other-model', PARAMS)).toBeUndefined()
 
     finishRun(db, run.id)
-    expect(findResumableRun(db, datasetId, 'retinaface-r50', PARAMS)).toBeUndefined()
+    expect(findResumableRun(db, datasetId, 'retinaface-r50', PARAMS)?.id).toBe(run.id)
     expect(listRuns(db, datasetId)[0].finishedAt).not.toBeNull()
   })
 

@@ -78,8 +78,9 @@ export function getRun(db: Db, runId: number): DetectionRunRecord | undefined {
 }
 
 /**
- * The latest unfinished run of this model with exactly these parameters, so that a batch that
- * was killed continues where it stopped instead of starting over.
+ * The latest run of this model with exactly these parameters. Reusing it means a batch that
+ * was killed continues where it stopped, and images added to the folder later join the same
+ * run, instead of the whole folder being detected again.
  */
 export function findResumableRun(
   db: Db,
@@ -90,7 +91,7 @@ export function findResumableRun(
   const row = statement(
     db,
     `SELECT * FROM detection_runs
-     WHERE dataset_id = ? AND model_id = ? AND params_json = ? AND finished_at IS NULL
+     WHERE dataset_id = ? AND model_id = ? AND params_json = ?
      ORDER BY id DESC LIMIT 1`,
   ).get(datasetId, modelId, canonicalJson(params)) as RunRow | undefined
   return row && toRun(row)
