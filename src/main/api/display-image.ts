@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 
-import { DISPLAY_MAX_SIDE, type DisplayImageInfo } from '../../shared/api'
+import { DISPLAY_MAX_SIDE, type DisplayImageInfo } from '../../shared/display-image'
 
 /** An image ready for the viewer, plus the sizes that map stored coordinates onto it. */
 export interface DisplayImage extends DisplayImageInfo {

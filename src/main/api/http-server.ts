@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 
 import { ApiError, type ApiErrorCode, type ApiResult } from '../../shared/api-error'
-import { IMAGE_HEADERS } from '../../shared/api'
+import { IMAGE_HEADERS } from '../../shared/display-image'
 import { logger } from '../log'
 import type { ApiService } from './handlers'
 

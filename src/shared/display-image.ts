@@ -1,0 +1,31 @@
+/**
+ * Constants of the display-image route, kept apart from `api.ts` so the renderer and the
+ * preload can use them without bundling zod.
+ */
+
+/**
+ * The display image route, `GET /image/<id>` over HTTP and `facemark-image://image/<id>` in
+ * Electron. The body is the upright image (EXIF applied), downscaled to at most
+ * {@link DISPLAY_MAX_SIDE} pixels; these headers give the sizes so the renderer maps stored
+ * coordinates (upright, full size) onto the bitmap exactly.
+ */
+export const IMAGE_HEADERS = {
+  /** Upright size of the original image in pixels: the space face coordinates live in. */
+  width: 'x-facemark-image-width',
+  height: 'x-facemark-image-height',
+  /** Size of the bitmap in the response body. */
+  displayWidth: 'x-facemark-display-width',
+  displayHeight: 'x-facemark-display-height',
+} as const
+
+export const DISPLAY_MAX_SIDE = 4096
+
+export const IMAGE_PROTOCOL = 'facemark-image'
+
+/** The sizes that come with a display image. */
+export interface DisplayImageInfo {
+  width: number
+  height: number
+  displayWidth: number
+  displayHeight: number
+}
