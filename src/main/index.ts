@@ -1,0 +1,64 @@
+/**
+ * The Electron shell: one window, the API over IPC, the image protocol. Everything it serves
+ * comes from the plain-Node core (src/main/api, jobs, store), which the HTTP server and the
+ * CLI run too; this file only wires it to Electron.
+ */
+import { join } from 'node:path'
+import { app, BrowserWindow } from 'electron'
+
+import { createApi, type ApiService } from './api/handlers'
+import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
+import { isTrustedFrame, registerApiIpc } from './electron/ipc'
+import { createMainWindow, isRendererUrl } from './electron/window'
+import { createAppContext, type AppContext } from './jobs/context'
+import { logger } from './log'
+
+const log = logger('main')
+
+// Schemes must be privileged before the app is ready.
+registerImageScheme()
+
+// Tests point the app at a throwaway profile; the path must be set before anything uses it.
+if (process.env.FACEMARK_USER_DATA) app.setPath('userData', process.env.FACEMARK_USER_DATA)
+
+let ctx: AppContext | null = null
+let api: ApiService | null = null
+
+async function start(): Promise<void> {
+  await app.whenReady()
+
+  const userData = app.getPath('userData')
+  ctx = createAppContext({ dbFile: join(userData, 'facemark.sqlite'), dataDir: userData })
+  api = createApi(ctx, { includeStack: !app.isPackaged })
+
+  registerApiIpc(api, (event) => isTrustedFrame(event, isRendererUrl))
+  handleImageProtocol(api)
+  createMainWindow()
+
+  // macOS keeps the app alive without windows; the dock icon brings one back.
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+  })
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+// Closing waits for the detection workers and the database, so quitting pauses once for it.
+let closed = false
+app.on('will-quit', (event) => {
+  if (closed || !ctx) return
+  event.preventDefault()
+  closed = true
+  api?.close()
+  ctx
+    .close()
+    .catch((error: unknown) => log.error('shutdown failed', error))
+    .finally(() => app.quit())
+})
+
+start().catch((error: unknown) => {
+  log.error('startup failed', error)
+  app.exit(1)
+})
