@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { DetectOptions } from '../detect/detector'
 import { logger } from '../log'
@@ -58,6 +59,12 @@ export async function annotateFolder(
   options: AnnotateOptions = {},
 ): Promise<AnnotateSummary> {
   const absRoot = resolve(root)
+  const isFolder = await stat(absRoot).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
+  if (!isFolder)
+    throw new Error(`${absRoot} is not a folder; give the folder that holds the images`)
   const dataset = ensureDataset(ctx.db, absRoot)
   const report = (p: Omit<AnnotateProgress, 'datasetId'>) =>
     options.onProgress?.({ datasetId: dataset.id, ...p })
