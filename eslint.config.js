@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
+import globals from 'globals'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -49,6 +50,10 @@ export default tseslint.config(
     // The CLI, benchmarks and the test harness talk to a terminal on purpose.
     files: ['src/main/cli.ts', 'src/main/cli/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['bin/**/*.js', '*.config.js'],
+    languageOptions: { globals: globals.node },
   },
   prettier,
 )
