@@ -19,6 +19,7 @@ export const API_CHANNELS = [
   'jobs/cancel',
 ] as const
 
+/** A channel name of the contract, e.g. `'faces/list'`. */
 export type ApiChannel = (typeof API_CHANNELS)[number]
 
 /** The IPC channel name a contract channel travels on, prefixed so it cannot clash. */

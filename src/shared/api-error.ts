@@ -29,6 +29,7 @@ export interface ApiErrorData {
   stack?: string
 }
 
+/** What every API call answers with, over both transports. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData }
 
 /** An error with a code a caller can branch on; thrown by handlers and rebuilt by clients. */

@@ -53,6 +53,7 @@ export interface JobProgress {
   currentPath: string | null
 }
 
+/** What an `annotate-folder` job reports once it has finished. */
 export interface AnnotateFolderSummary {
   datasetId: number
   runId: number | null
@@ -77,17 +78,20 @@ export interface JobInfo {
   finishedAt: string | null
 }
 
+/** The answer of `datasets/open`. */
 export interface OpenDatasetResponse {
   dataset: DatasetRecord
   /** The import + pre-annotation job started for the folder (or the one already running). */
   job: JobInfo
 }
 
+/** The answer of `faces/list`: the faces and the label set they were read from. */
 export interface FaceListResponse {
   labelSet: LabelSetRecord
   faces: StoredFace[]
 }
 
+/** The contract: channel name to request schema and (type-only) response. */
 export const api = {
   'datasets/list': channel<DatasetRecord[]>()(noPayload),
   'datasets/get': channel<DatasetRecord>()(z.strictObject({ datasetId: id })),
@@ -119,6 +123,7 @@ export const api = {
   'jobs/cancel': channel<JobInfo>()(z.strictObject({ jobId: id })),
 } satisfies { [C in ApiChannel]: ChannelSpec<z.ZodType, unknown> }
 
+/** The contract's type, for deriving request and response types. */
 export type Api = typeof api
 
 /** What a caller passes (before defaults and trimming apply). */
@@ -127,6 +132,7 @@ export type ApiRequest<C extends ApiChannel> = z.input<Api[C]['request']>
 /** What a handler receives (after validation). */
 export type ApiParsedRequest<C extends ApiChannel> = z.output<Api[C]['request']>
 
+/** What a channel answers with when it succeeds. */
 export type ApiResponse<C extends ApiChannel> =
   Api[C] extends ChannelSpec<z.ZodType, infer R> ? R : never
 

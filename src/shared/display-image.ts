@@ -18,8 +18,10 @@ export const IMAGE_HEADERS = {
   displayHeight: 'x-facemark-display-height',
 } as const
 
+/** Longest side of a display bitmap; bigger photos are downscaled, never their coordinates. */
 export const DISPLAY_MAX_SIDE = 4096
 
+/** The custom scheme Electron serves display images on. */
 export const IMAGE_PROTOCOL = 'facemark-image'
 
 /** The sizes that come with a display image. */

@@ -34,6 +34,7 @@ export interface ApiService {
   close(): void
 }
 
+/** Options of {@link createApi}. */
 export interface ApiOptions {
   /** Send stacks with errors, for development builds only. */
   includeStack?: boolean

@@ -35,6 +35,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal: 500,
 }
 
+/** What {@link startHttpServer} serves, and where. */
 export interface HttpServerOptions {
   api: ApiService
   /** 0 (the default) picks a free port. */
@@ -45,6 +46,7 @@ export interface HttpServerOptions {
   rendererDir?: string | null
 }
 
+/** A listening server; `close` drops open connections too, so tests end promptly. */
 export interface RunningServer {
   /** The page URL, token included. */
   url: string

@@ -11,6 +11,7 @@ export interface JobControl {
   signal: AbortSignal
 }
 
+/** The work of one job; it reports progress and stops early once `signal` aborts. */
 export type JobRunner = (control: JobControl) => Promise<AnnotateFolderSummary>
 
 interface Entry {

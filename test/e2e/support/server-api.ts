@@ -23,4 +23,5 @@ export function serverApi(pageUrl: string) {
   }
 }
 
+/** A typed API client of the running e2e server. */
 export type ServerApi = ReturnType<typeof serverApi>

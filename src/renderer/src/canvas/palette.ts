@@ -29,6 +29,7 @@ export const BOX_COLORS: Record<FaceSource, string> = {
   import: '#ff9f0a',
 }
 
+/** The colour of landmark `index`; white for an index past the five. */
 export function landmarkColor(index: number): string {
   return LANDMARK_COLORS[LANDMARK_NAMES[index]] ?? '#ffffff'
 }

@@ -33,6 +33,7 @@ export interface DrawnFace {
   }[]
 }
 
+/** Everything one paint needs; the engine swaps parts of it as the store changes. */
 export interface Scene {
   image: CanvasImageSource | null
   /** Upright full size of the image: the space face coordinates live in. */

@@ -5,6 +5,7 @@ export interface ViewTransform {
   offsetY: number
 }
 
+/** A width and height in CSS or image pixels, as the caller says. */
 export interface Size {
   width: number
   height: number
@@ -27,10 +28,12 @@ export function fitView(canvas: Size, image: Size, margin = 8): ViewTransform {
   }
 }
 
+/** Image pixels to canvas CSS pixels. */
 export function toScreen(view: ViewTransform, x: number, y: number): { x: number; y: number } {
   return { x: view.offsetX + x * view.scale, y: view.offsetY + y * view.scale }
 }
 
+/** Canvas CSS pixels back to image pixels; the exact inverse of {@link toScreen}. */
 export function toImage(view: ViewTransform, x: number, y: number): { x: number; y: number } {
   return { x: (x - view.offsetX) / view.scale, y: (y - view.offsetY) / view.scale }
 }
