@@ -27,7 +27,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
-  forbidden: 401,
+  forbidden: 403,
   not_found: 404,
   unknown_channel: 404,
   conflict: 409,
@@ -100,17 +100,15 @@ async function handle(
   // A page on another host name resolved to 127.0.0.1 (DNS rebinding) must not get in.
   const host = req.headers.host?.split(':')[0]
   if (host !== '127.0.0.1' && host !== 'localhost') {
-    return sendError(res, new ApiError('forbidden', 'Wrong host.'))
+    return sendJson(res, 401, { ok: false, error: { code: 'forbidden', message: 'Wrong host.' } })
   }
 
   const fromQuery = url.searchParams.get('token')
   const presented = fromQuery ?? header(req, 'x-facemark-token') ?? cookie(req, TOKEN_COOKIE)
   if (!presented || !sameToken(presented, token)) {
     log.warn(`refused ${req.method} ${url.pathname}: missing or wrong token`)
-    return sendError(
-      res,
-      new ApiError('forbidden', 'Open the URL the server printed; it holds the token.'),
-    )
+    const error = new ApiError('forbidden', 'Open the URL the server printed; it holds the token.')
+    return sendJson(res, 401, { ok: false, error: error.toData() })
   }
 
   if (url.pathname.startsWith('/api/')) {
