@@ -12,6 +12,7 @@ import {
   splitLines,
   type ParseProblem,
 } from './text'
+import { fromRetinaFaceFlag, toRetinaFaceFlag } from './visibility'
 
 /** One `# path` block of a RetinaFace label.txt. */
 export interface RetinaFaceEntry {
@@ -34,15 +35,8 @@ const BOX_ONLY = 4
 const WITH_LANDMARKS = 19
 const WITH_QUALITY = 20
 
-/** RetinaFace per-point flags: -1 not annotated, 0 visible, 1 annotated but hidden. */
-function visibilityOf(flag: number): Visibility | undefined {
-  if (flag === -1) return 'absent'
-  if (flag === 0) return 'visible'
-  if (flag === 1) return 'occluded'
-  return undefined
-}
-
-const FLAG_TEXT: Record<Visibility, string> = { absent: '-1.0', visible: '0.0', occluded: '1.0' }
+/** `-1.0`, `0.0`, `1.0`: flags from the shared visibility table, in Python float form. */
+const flagText = (v: Visibility) => formatFloat(toRetinaFaceFlag(v))
 
 /**
  * Parse a RetinaFace `label.txt` (train with landmarks, or val with boxes only). A face whose
@@ -96,7 +90,7 @@ function parseFace(line: string, lineNo: number, problems: ParseProblem[]): Face
   const points: Landmark[] = []
   for (let k = 0; k < 5; k++) {
     const [px, py, flag] = values.slice(4 + 3 * k, 7 + 3 * k)
-    let visibility = visibilityOf(flag)
+    let visibility = fromRetinaFaceFlag(flag)
     if (!visibility) {
       problems.push({
         line: lineNo,
@@ -137,7 +131,7 @@ function faceLine(face: FaceLabel, layout: 'train' | 'val' | 'auto'): string {
       ? face.landmarks.map((p) =>
           p.visibility === 'absent'
             ? '-1.0 -1.0 -1.0'
-            : `${formatFloat(p.x)} ${formatFloat(p.y)} ${FLAG_TEXT[p.visibility]}`,
+            : `${formatFloat(p.x)} ${formatFloat(p.y)} ${flagText(p.visibility)}`,
         )
       : Array.from({ length: 5 }, () => '-1.0 -1.0 -1.0')
   return `${box} ${points.join(' ')} ${formatFloat(face.quality ?? -1)}`
