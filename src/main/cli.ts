@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerAnnotate } from './cli/annotate'
 import { registerEval } from './cli/evaluate'
 import { registerExport } from './cli/export'
+import { registerModels } from './cli/models'
 
 /**
  * `facemark`: the main job without a window. Every command opens the same SQLite label store the
@@ -16,6 +17,7 @@ const program = new Command()
 registerAnnotate(program)
 registerExport(program)
 registerEval(program)
+registerModels(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`facemark: ${error instanceof Error ? error.message : String(error)}`)

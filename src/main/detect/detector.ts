@@ -1,7 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-node'
 import type { DetectedFace } from '../../shared/face'
-import { getManifest, type ModelManifest } from '../models/manifest'
-import { resolveModelFile, type ResolveOptions } from '../models/resolve'
+import { locateModel } from '../models/catalog'
+import type { DetectorManifest } from '../models/manifest'
+import type { ResolveOptions } from '../models/resolve'
 import {
   concatFaces,
   filterFaces,
@@ -27,6 +28,11 @@ export type DetectMode = 'native' | 'letterbox' | 'multiscale'
 
 export interface DetectOptions {
   mode?: DetectMode
+  /**
+   * Model id (shipped or user-added); default the shipped model for the mode. A fixed-size
+   * model can only serve letterbox.
+   */
+  model?: string
   /** Long-side cap of a native pass and tile size for big photos (default 2048). */
   maxLongSide?: number
   /** Default 0.02, the evaluation-grade setting; raise it for pre-annotation. */
@@ -63,7 +69,8 @@ export interface DetectorOptions extends ResolveOptions {
   maxPixels?: number
 }
 
-const MODEL_FOR_MODE: Record<DetectMode, string> = {
+/** The shipped model each mode uses unless told otherwise. */
+export const MODEL_FOR_MODE: Record<DetectMode, string> = {
   letterbox: 'retinaface-mnet025',
   native: 'retinaface-mnet025-dynamic',
   multiscale: 'retinaface-mnet025-dynamic',
@@ -85,7 +92,7 @@ const TILE_OVERLAP = 192
 export class Detector {
   private readonly models = new Map<
     string,
-    Promise<{ manifest: ModelManifest; session: InferenceSession }>
+    Promise<{ manifest: DetectorManifest; session: InferenceSession }>
   >()
 
   constructor(private readonly options: DetectorOptions = {}) {}
@@ -148,7 +155,7 @@ export class Detector {
     timings: Timings,
   ): Promise<DetectedFace[]> {
     const mode = options.mode ?? 'native'
-    const { manifest, session } = await this.model(mode)
+    const { manifest, session } = await this.model(mode, options.model)
     const settings: PassSettings = {
       scoreThreshold: options.scoreThreshold ?? manifest.postprocess.scoreThreshold,
       nmsIou: options.nmsIou ?? manifest.postprocess.nmsIou,
@@ -207,18 +214,28 @@ export class Detector {
     return result
   }
 
-  private model(mode: DetectMode): Promise<{ manifest: ModelManifest; session: InferenceSession }> {
-    const id = MODEL_FOR_MODE[mode]
-    let entry = this.models.get(id)
+  private model(
+    mode: DetectMode,
+    modelId?: string,
+  ): Promise<{ manifest: DetectorManifest; session: InferenceSession }> {
+    const id = modelId ?? MODEL_FOR_MODE[mode]
+    // Keyed by whether the mode needs any input size; sessions are shared by path anyway.
+    const key = `${id}\0${mode === 'letterbox' ? 'fixed' : 'any'}`
+    let entry = this.models.get(key)
     if (!entry) {
       entry = (async () => {
-        const manifest = getManifest(id)
-        const path = await resolveModelFile(manifest, this.options)
+        const { manifest, path } = await locateModel(id, this.options)
+        if (mode !== 'letterbox' && manifest.input.size.kind === 'fixed') {
+          throw new Error(
+            `Model ${id} takes a fixed ${manifest.input.size.width}x${manifest.input.size.height} ` +
+              `input, so it can only run in letterbox mode, not ${mode}`,
+          )
+        }
         return { manifest, session: await getSession(path, this.options.intraOpNumThreads ?? 1) }
       })()
       // A missing model must not poison the detector: the next call tries again.
-      entry.catch(() => this.models.delete(id))
-      this.models.set(id, entry)
+      entry.catch(() => this.models.delete(key))
+      this.models.set(key, entry)
     }
     return entry
   }

@@ -1,9 +1,11 @@
 import type { InferenceSession } from 'onnxruntime-node'
-import type { ModelManifest } from '../models/manifest'
-import { decodeDetections } from './decode'
+import type { DetectorManifest, ModelManifest } from '../models/manifest'
+import { decodeDetections, type Candidates } from './decode'
 import { mapBack, suppress, type FaceSet } from './faceset'
 import { prepareInput, type InputPlan } from './preprocess'
 import { buildPriors } from './priors'
+import { decodeScrfd } from './scrfd'
+import { runScrfdHeads } from './scrfd-heads'
 import { runHeads } from './session'
 
 /** Milliseconds spent per stage, summed over every pass of one detection. */
@@ -46,7 +48,7 @@ function priorsFor(manifest: ModelManifest, width: number, height: number): Floa
  */
 export async function runPass(
   session: InferenceSession,
-  manifest: ModelManifest,
+  manifest: DetectorManifest,
   image: { rgb: Buffer; width: number; height: number },
   plan: InputPlan,
   settings: PassSettings,
@@ -54,16 +56,52 @@ export async function runPass(
   offset: { x: number; y: number } = { x: 0, y: 0 },
 ): Promise<FaceSet> {
   let t = performance.now()
-  const { mean, scale } = manifest.input
-  const tensor = await prepareInput(image.rgb, image.width, image.height, plan, mean, scale)
+  const { mean, scale, channelOrder } = manifest.input
+  const tensor = await prepareInput(
+    image.rgb,
+    image.width,
+    image.height,
+    plan,
+    mean,
+    scale,
+    channelOrder,
+  )
   timings.preprocessMs += performance.now() - t
 
-  t = performance.now()
-  const heads = await runHeads(session, manifest, tensor, plan.tensorWidth, plan.tensorHeight)
-  timings.inferenceMs += performance.now() - t
+  const candidates = await forward(session, manifest, tensor, plan, settings, timings)
 
   t = performance.now()
+  const kept = suppress(candidates, settings.nmsIou, settings.keep)
+  const faces = mapBack(kept, plan.scale, offset.x, offset.y)
+  timings.postprocessMs += performance.now() - t
+  return faces
+}
+
+/** Inference and decode of one tensor, by model family; the two stages are timed apart. */
+async function forward(
+  session: InferenceSession,
+  manifest: DetectorManifest,
+  tensor: Float32Array,
+  plan: InputPlan,
+  settings: PassSettings,
+  timings: Timings,
+): Promise<Candidates> {
   const { tensorWidth: w, tensorHeight: h } = plan
+  let t = performance.now()
+
+  if (manifest.family === 'scrfd') {
+    const levels = await runScrfdHeads(session, manifest, tensor, w, h)
+    timings.inferenceMs += performance.now() - t
+    t = performance.now()
+    const { scoreThreshold, topK } = settings
+    const candidates = decodeScrfd(levels, w, h, { scoreThreshold, topK, ...manifest.anchors })
+    timings.postprocessMs += performance.now() - t
+    return candidates
+  }
+
+  const heads = await runHeads(session, manifest, tensor, w, h)
+  timings.inferenceMs += performance.now() - t
+  t = performance.now()
   const candidates = decodeDetections(
     heads.loc,
     heads.conf,
@@ -78,8 +116,6 @@ export async function runPass(
       faceColumn: manifest.outputs.faceColumn,
     },
   )
-  const kept = suppress(candidates, settings.nmsIou, settings.keep)
-  const faces = mapBack(kept, plan.scale, offset.x, offset.y)
   timings.postprocessMs += performance.now() - t
-  return faces
+  return candidates
 }

@@ -69,9 +69,10 @@ export async function resizeRgb(
 }
 
 /**
- * Packed RGB bytes to a 1x3xHxW float tensor in BGR order minus the per-channel mean (given as
- * B, G, R like the model), times `scale`. The image fills the top-left corner; the padding is
- * 0, which is the mean colour after subtraction, as in the RetinaFace letterbox.
+ * Packed RGB bytes to a 1x3xHxW float tensor in the model's channel order (BGR for RetinaFace,
+ * RGB for SCRFD) minus the per-channel mean (given in that same order), times `scale`. The
+ * image fills the top-left corner; the padding is 0, which is the mean colour after
+ * subtraction, as in the RetinaFace letterbox.
  */
 export function toInputTensor(
   rgb: Uint8Array,
@@ -81,18 +82,21 @@ export function toInputTensor(
   tensorWidth = width,
   tensorHeight = height,
   scale = 1,
+  channelOrder: 'BGR' | 'RGB' = 'BGR',
 ): Float32Array {
   const plane = tensorWidth * tensorHeight
   const out = new Float32Array(plane * 3)
-  const [mb, mg, mr] = mean
+  const [m0, m1, m2] = mean
+  // Source byte offset (within an RGB pixel) of tensor planes 0 and 2.
+  const [first, last] = channelOrder === 'BGR' ? [2, 0] : [0, 2]
 
   for (let y = 0; y < height; y++) {
     let src = y * width * 3
     let dst = y * tensorWidth
     for (let x = 0; x < width; x++, src += 3, dst++) {
-      out[dst] = (rgb[src + 2] - mb) * scale
-      out[plane + dst] = (rgb[src + 1] - mg) * scale
-      out[2 * plane + dst] = (rgb[src] - mr) * scale
+      out[dst] = (rgb[src + first] - m0) * scale
+      out[plane + dst] = (rgb[src + 1] - m1) * scale
+      out[2 * plane + dst] = (rgb[src + last] - m2) * scale
     }
   }
   return out
@@ -106,8 +110,18 @@ export async function prepareInput(
   plan: InputPlan,
   mean: readonly [number, number, number],
   scale = 1,
+  channelOrder: 'BGR' | 'RGB' = 'BGR',
 ): Promise<Float32Array> {
   const resized = await resizeRgb(rgb, width, height, plan.resizedWidth, plan.resizedHeight)
   const { resizedWidth, resizedHeight, tensorWidth, tensorHeight } = plan
-  return toInputTensor(resized, resizedWidth, resizedHeight, mean, tensorWidth, tensorHeight, scale)
+  return toInputTensor(
+    resized,
+    resizedWidth,
+    resizedHeight,
+    mean,
+    tensorWidth,
+    tensorHeight,
+    scale,
+    channelOrder,
+  )
 }

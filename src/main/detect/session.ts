@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import { logger } from '../log'
-import type { ModelManifest } from '../models/manifest'
+import type { DetectorManifest, ModelManifest } from '../models/manifest'
 
 const log = logger('detect')
 
@@ -45,6 +45,45 @@ export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()]
   sessions.clear()
   await Promise.all(all.map((s) => s.then((session) => session.release()).catch(() => undefined)))
+}
+
+/**
+ * A session outside the shared cache, released when `use` settles: for one-off checks of a
+ * file that is not (yet) a model in use, such as a freshly derived or user-supplied file.
+ */
+export async function withSession<T>(
+  modelPath: string,
+  use: (session: ort.InferenceSession) => Promise<T>,
+): Promise<T> {
+  const session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  })
+  try {
+    return await use(session)
+  } finally {
+    await session.release()
+  }
+}
+
+/** Run one 1x3xHxW tensor and return every output by name, with its dims. */
+export async function runAll(
+  session: ort.InferenceSession,
+  manifest: Pick<DetectorManifest, 'input'>,
+  tensor: Float32Array,
+  width: number,
+  height: number,
+): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+  const input = new ort.Tensor('float32', tensor, [1, 3, height, width])
+  const result = await session.run({ [manifest.input.name]: input })
+  input.dispose()
+  return Object.fromEntries(
+    Object.entries(result).map(([name, t]) => [
+      name,
+      { data: t.data as Float32Array, dims: t.dims },
+    ]),
+  )
 }
 
 /** Run one 1x3xHxW tensor through the model and return its three heads by role. */

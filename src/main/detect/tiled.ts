@@ -1,5 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node'
-import type { ModelManifest } from '../models/manifest'
+import type { DetectorManifest } from '../models/manifest'
 import { concatFaces, filterFaces, longSide, mapBack, type FaceSet } from './faceset'
 import { runPass, type PassSettings, type Timings } from './pass'
 import { planNative } from './preprocess'
@@ -29,7 +29,7 @@ const OVERVIEW_MIN_LONG_SIDE = 512
  */
 export async function detectTiled(
   session: InferenceSession,
-  manifest: ModelManifest,
+  manifest: DetectorManifest,
   source: RgbSource,
   settings: TiledSettings,
   timings: Timings,

@@ -1,9 +1,11 @@
 import { join } from 'node:path'
 import type { DetectedFace } from '../../shared/face'
-import type { DetectMode, DetectOptions } from '../detect/detector'
+import { MODEL_FOR_MODE, type DetectMode, type DetectOptions } from '../detect/detector'
 import { DetectorPool } from '../detect/pool'
-import { getManifest } from '../models/manifest'
-import { defaultModelDataDir, resolveModelFile } from '../models/resolve'
+import { findManifest, locateModel } from '../models/catalog'
+import type { DetectorManifest } from '../models/manifest'
+import { readRegistry } from '../models/registry'
+import { defaultModelDataDir } from '../models/resolve'
 import { openDatabase, type Db } from '../store/database'
 
 export interface AppContextOptions {
@@ -16,12 +18,21 @@ export interface AppContextOptions {
   workers?: number
 }
 
+/**
+ * Detection options with every default filled in, plus the processing parameters of the model
+ * (mean, scale, priors or anchors, output names), so a run's recorded parameters say exactly
+ * what ran, and a user model re-added with other parameters starts a new run.
+ */
+export type ResolvedDetectOptions = Required<Pick<DetectOptions, 'mode' | 'model'>> &
+  DetectOptions & { modelParams: Record<string, unknown> }
+
 /** The detector as the jobs see it: which model a configuration uses, and the work itself. */
 export interface DetectorService {
   concurrency: number
-  /** Fill in the defaults, so a run's recorded parameters say exactly what ran. */
-  options(partial?: Partial<DetectOptions>): Required<Pick<DetectOptions, 'mode'>> & DetectOptions
-  model(mode: DetectMode): Promise<{ id: string; sha256: string }>
+  /** Fill in the defaults, including the model chosen for the mode in the registry. */
+  options(partial?: Partial<DetectOptions>): ResolvedDetectOptions
+  /** The model a mode (or an explicit id) uses, with the sha256 of the very file loaded. */
+  model(mode: DetectMode, modelId?: string): Promise<{ id: string; sha256: string }>
   detectFile(
     path: string,
     options: DetectOptions,
@@ -49,9 +60,21 @@ export const DEFAULT_DETECT: Required<
   scoreThreshold: 0.02,
 }
 
-/** The fixed 640 export serves letterbox; the dynamic derivative serves the other modes. */
-export function modelIdForMode(mode: DetectMode): string {
-  return mode === 'letterbox' ? 'retinaface-mnet025' : 'retinaface-mnet025-dynamic'
+/**
+ * The model a mode uses: the one chosen in the data folder's registry for its input kind
+ * (`facemark models use`), else the shipped default (the fixed 640 export for letterbox, the
+ * dynamic derivative for the other modes).
+ */
+export function modelIdForMode(mode: DetectMode, dataDir: string = defaultModelDataDir()): string {
+  const selected = readRegistry(dataDir).selected
+  return (mode === 'letterbox' ? selected.fixed : selected.dynamic) ?? MODEL_FOR_MODE[mode]
+}
+
+/** What of a manifest decides the detections: everything but names, files and provenance. */
+export function modelParams(manifest: DetectorManifest): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...manifest }
+  for (const key of ['id', 'name', 'file', 'sha256', 'bytes', 'source']) delete params[key]
+  return params
 }
 
 export function createAppContext(options: AppContextOptions): AppContext {
@@ -65,11 +88,18 @@ export function createAppContext(options: AppContextOptions): AppContext {
     const active = pool
     return {
       concurrency: active.size,
-      options: (partial = {}) => ({ ...DEFAULT_DETECT, ...partial }),
-      model: async (mode) => {
-        const manifest = getManifest(modelIdForMode(mode))
-        await resolveModelFile(manifest, { modelsDir, dataDir: dataDir })
-        return { id: manifest.id, sha256: manifest.sha256 }
+      options: (partial = {}) => {
+        const mode = partial.mode ?? DEFAULT_DETECT.mode
+        const model = partial.model ?? modelIdForMode(mode, dataDir)
+        const params = modelParams(findManifest(model, dataDir))
+        return { ...DEFAULT_DETECT, ...partial, mode, model, modelParams: params }
+      },
+      model: async (mode, modelId) => {
+        const located = await locateModel(modelId ?? modelIdForMode(mode, dataDir), {
+          modelsDir,
+          dataDir,
+        })
+        return { id: located.manifest.id, sha256: located.sha256 }
       },
       detectFile: async (path, detectOptions) => {
         const { image, result } = await active.detectFile(path, detectOptions)

@@ -29,8 +29,7 @@ const source = z.object({
   note: z.string().optional(),
 })
 
-/** The schema every file in models/ must satisfy. */
-export const modelManifestSchema = z.object({
+const baseFields = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   name: z.string(),
   file: z.string().regex(/^[^/\\]+\.onnx$/, 'a bare .onnx file name'),
@@ -42,9 +41,22 @@ export const modelManifestSchema = z.object({
     layout: z.literal('NCHW'),
     size: inputSize,
     channelOrder: z.enum(['BGR', 'RGB']),
+    /** Per-channel mean subtracted before `scale`, listed in the model's channel order. */
     mean: z.tuple([z.number(), z.number(), z.number()]),
     scale: z.number().positive(),
   }),
+  postprocess: z.object({
+    scoreThreshold: z.number().min(0).max(1),
+    nmsIou: z.number().gt(0).max(1),
+    topK: z.number().int().positive(),
+    keep: z.number().int().positive(),
+  }),
+}
+
+/** The schema every file in models/ must satisfy: a RetinaFace model with prior boxes. */
+export const modelManifestSchema = z.object({
+  ...baseFields,
+  family: z.literal('retinaface'),
   priors: z.object({
     minSizes: z.array(z.array(z.number().positive()).min(1)),
     steps: z.array(z.number().int().positive()),
@@ -58,15 +70,37 @@ export const modelManifestSchema = z.object({
     faceColumn: z.number().int().nonnegative(),
     confIsSoftmaxed: z.boolean(),
   }),
-  postprocess: z.object({
-    scoreThreshold: z.number().min(0).max(1),
-    nmsIou: z.number().gt(0).max(1),
-    topK: z.number().int().positive(),
-    keep: z.number().int().positive(),
+})
+
+/**
+ * An SCRFD-style model: anchor-free, one score / box-distance / keypoint output per stride,
+ * `perCell` anchor points per feature-map cell. Only users bring these (no file is published
+ * at a stable URL), so they live in the data folder's registry, never in models/.
+ */
+export const scrfdManifestSchema = z.object({
+  ...baseFields,
+  family: z.literal('scrfd'),
+  anchors: z.object({
+    strides: z.array(z.number().int().positive()).min(1),
+    perCell: z.number().int().positive(),
+  }),
+  /** Output names, one per stride in `anchors.strides` order. */
+  outputs: z.object({
+    scores: z.array(z.string()),
+    boxes: z.array(z.string()),
+    keypoints: z.array(z.string()),
   }),
 })
 
+/** Any model the detector can run, told apart by `family`. */
+export const detectorManifestSchema = z.discriminatedUnion('family', [
+  modelManifestSchema,
+  scrfdManifestSchema,
+])
+
 export type ModelManifest = z.infer<typeof modelManifestSchema>
+export type ScrfdManifest = z.infer<typeof scrfdManifestSchema>
+export type DetectorManifest = z.infer<typeof detectorManifestSchema>
 export type PriorConfig = ModelManifest['priors']
 
 /**

@@ -85,7 +85,7 @@ async function downloadInto(
   problems: string[],
 ): Promise<string> {
   try {
-    return await downloadModel(manifest, dataDir, options.onProgress)
+    return await downloadModel(manifest, dataDir, { onProgress: options.onProgress })
   } catch (error) {
     problems.push(`download from ${manifest.source.url} failed: ${(error as Error).message}`)
     throw new ModelUnavailableError(explain(manifest, problems), manifest.id)
@@ -96,8 +96,11 @@ function explain(manifest: ModelManifest, problems: string[]): string {
   const fix = manifest.source.url
     ? `run \`facemark models install ${manifest.id}\`, or set FACE_MODELS_DIR to a folder ` +
       `holding ${manifest.file}`
-    : `set FACE_MODELS_DIR to a folder holding ${manifest.file} (it has no download URL: ` +
-      `it is derived from ${manifest.source.derivedFrom?.id ?? 'another model'})`
+    : manifest.source.derivedFrom
+      ? `run \`facemark models install ${manifest.id}\` (it has no download URL: it is ` +
+        `derived from ${manifest.source.derivedFrom.id}, which that downloads), or set ` +
+        `FACE_MODELS_DIR to a folder holding ${manifest.file}`
+      : `set FACE_MODELS_DIR to a folder holding ${manifest.file} (it has no download URL)`
 
   return (
     `Model ${manifest.id} (${manifest.file}, sha256 ${manifest.sha256}) is not available. ` +
