@@ -129,7 +129,11 @@ export async function annotateFolder(
       summary.detected += 1
       summary.faces += proposed
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      // Decode errors name the file first; the summary already does, so keep only the reason.
+      const message = error instanceof Error ? error.message : String(error)
+      const reason = message.startsWith(`${absPath}: `)
+        ? message.slice(absPath.length + 2)
+        : message
       log.warn(`skipped ${image.relPath}: ${reason}`)
       markImageUnreadable(ctx.db, imageId, reason)
       recordFailure(ctx.db, run.id, imageId, reason)
