@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerAnnotate } from './cli/annotate'
 import { registerEval } from './cli/evaluate'
 import { registerExport } from './cli/export'
+import { registerImport } from './cli/import'
 import { registerModels } from './cli/models'
 
 /**
@@ -15,6 +16,7 @@ const program = new Command()
   .showHelpAfterError()
 
 registerAnnotate(program)
+registerImport(program)
 registerExport(program)
 registerEval(program)
 registerModels(program)

@@ -1,26 +1,64 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import type { FaceLabel } from '../../shared/face'
+
 import type { LabelSetRecord } from '../../shared/records'
+import type { FaceRecord } from '../formats/labelled-image'
 import { serializeRetinaFaceLabels } from '../formats/retinaface-label'
 import { serializeWiderGt } from '../formats/wider-gt'
 import { writePredictionFolder } from '../formats/wider-predictions'
 import type { Db } from '../store/database'
+import { getDataset } from '../store/datasets'
 import { facesForSet } from '../store/faces'
+import { identitiesForSet } from '../store/identities'
 import { listImages } from '../store/images'
 import { annotationSet, listLabelSets } from '../store/label-sets'
 import { widerPath } from './dataset-paths'
+import { describeLosses } from './export-losses'
+import {
+  assignSplits,
+  keepFace,
+  keepImage,
+  type ExportFilter,
+  type SplitOptions,
+} from './export-select'
+import * as writers from './export-writers'
 
-export const EXPORT_FORMATS = ['retinaface', 'wider', 'wider-predictions'] as const
+export type { ExportFilter, SplitOptions } from './export-select'
+
+export const EXPORT_FORMATS = [
+  'retinaface',
+  'wider',
+  'wider-predictions',
+  'coco',
+  'yolo-face',
+  'yolo-pose',
+  'labelme',
+  'aligned',
+] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export interface ExportProgress {
+  phase: 'writing' | 'finished'
+  total: number
+  done: number
+}
 
 export interface ExportRequest {
   datasetId: number
   format: ExportFormat
-  /** A file for retinaface/wider, a folder for wider-predictions. */
+  /**
+   * A file for retinaface / wider without split or copied images (their classic form), a
+   * folder for every other case.
+   */
   out: string
   /** Which label set; by default the annotation set, or the newest run for predictions. */
   labelSetId?: number
+  /** Copy the images into the export (paths then point inside it); otherwise reference them. */
+  copyImages?: boolean
+  split?: SplitOptions
+  filter?: ExportFilter
+  onProgress?: (progress: ExportProgress) => void
+  signal?: AbortSignal
 }
 
 export interface ExportSummary {
@@ -30,52 +68,141 @@ export interface ExportSummary {
   faces: number
   /** Images left out because their file could not be read. */
   unreadable: number
+  /** Images and faces the filter left out. */
+  filteredImages: number
+  filteredFaces: number
+  /** Images per split; one `all` entry without a split. */
+  splits: Record<string, number>
+  stats: writers.WriteStats
+  /** What this format could not carry, and what it had to change, in words. */
+  notes: string[]
 }
 
 /**
  * Write one label set in a training or evaluation format. Output goes to a temporary path
- * first and is renamed at the end, so an interrupted export never leaves a half-written file.
+ * beside `out` first and is renamed at the end, so a crash or a cancel never leaves a
+ * half-written dataset where the finished one belongs.
  */
 export async function exportLabels(db: Db, request: ExportRequest): Promise<ExportSummary> {
   const labelSet = chooseLabelSet(db, request)
+  const root = getDataset(db, request.datasetId)?.root ?? ''
   const byImage = facesForSet(db, labelSet.id)
+  const identities = identitiesForSet(db, labelSet.id)
   const images = listImages(db, request.datasetId)
   const readable = images.filter((image) => image.error === null)
+  const filter = request.filter ?? {}
 
-  const entries = readable.map((image) => ({
-    path: widerPath(image.relPath),
-    faces: (byImage.get(image.id) ?? []) as FaceLabel[],
-  }))
-  const faces = entries.reduce((n, entry) => n + entry.faces.length, 0)
+  // 1. Select images and faces.
+  const kept = readable.filter((image) => keepImage(image, filter))
+  const paths = labelPaths(kept.map((image) => image.relPath))
+  let filteredFaces = 0
+  const items: writers.ExportItem[] = kept.map((image, i) => {
+    const all = (byImage.get(image.id) ?? []).map((face): FaceRecord => ({
+      ...face,
+      identity: identities.get(face.id) ?? null,
+    }))
+    const faces = all.filter((face) => keepFace(face, filter))
+    filteredFaces += all.length - faces.length
+    const file = resolve(root, image.relPath)
+    return { file, path: paths[i], width: image.width, height: image.height, faces }
+  })
 
+  // 2. Split.
+  const splitOf = request.split ? assignSplits(items, request.split) : undefined
+  const groups = new Map<string, writers.ExportItem[]>()
+  items.forEach((item, i) => {
+    const key = splitOf?.[i] ?? ''
+    groups.set(key, [...(groups.get(key) ?? []), item])
+  })
+
+  // 3. Write into the temporary path, then swap it in.
   const out = resolve(request.out)
   const temp = `${out}.partial-${process.pid}`
   await rm(temp, { recursive: true, force: true })
   await mkdir(dirname(out), { recursive: true })
 
-  if (request.format === 'wider-predictions') {
-    const scored = entries.map(({ path, faces: list }) => ({
-      path,
-      faces: list.map((face) => ({ box: face.box, score: face.score ?? 1 })),
-    }))
-    await writePredictionFolder(temp, scored)
-  } else {
-    const text =
-      request.format === 'wider'
-        ? serializeWiderGt(entries, { integers: false })
-        : serializeRetinaFaceLabels(entries)
-    await writeFile(temp, text)
+  let done = 0
+  const ctx: writers.WriteContext = {
+    temp,
+    out,
+    copyImages: request.copyImages ?? false,
+    stats: writers.emptyStats(),
+    dirs: new Set(),
+    step: () => {
+      if (request.signal?.aborted) throw new Error('Export cancelled; nothing was written')
+      request.onProgress?.({ phase: 'writing', total: items.length, done: ++done })
+    },
   }
-
+  try {
+    await writeAll(request, ctx, items, groups)
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true })
+    throw error
+  }
   await rm(out, { recursive: true, force: true })
   await rename(temp, out)
+  request.onProgress?.({ phase: 'finished', total: items.length, done: items.length })
+
   return {
     out,
     labelSet,
-    images: entries.length,
-    faces,
+    images: items.length,
+    faces: items.reduce((n, item) => n + item.faces.length, 0),
     unreadable: images.length - readable.length,
+    filteredImages: readable.length - kept.length,
+    filteredFaces,
+    splits: Object.fromEntries([...groups].map(([k, list]) => [k || 'all', list.length])),
+    stats: ctx.stats,
+    notes: describeLosses(request.format, items, ctx.stats),
   }
+}
+
+async function writeAll(
+  request: ExportRequest,
+  ctx: writers.WriteContext,
+  items: writers.ExportItem[],
+  groups: Map<string, writers.ExportItem[]>,
+) {
+  const { format } = request
+  const single = !request.split && !request.copyImages
+
+  if (format === 'wider-predictions') {
+    const scored = items.map(({ path, faces }) => ({
+      path,
+      faces: faces.map((face) => ({ box: face.box, score: face.score ?? 1 })),
+    }))
+    await writePredictionFolder(ctx.temp, scored)
+    return
+  }
+  if (single && (format === 'wider' || format === 'retinaface')) {
+    const text =
+      format === 'wider'
+        ? serializeWiderGt(items, { integers: false })
+        : serializeRetinaFaceLabels(items)
+    await writeFile(ctx.temp, text)
+    return
+  }
+
+  for (const [split, list] of groups) {
+    if (format === 'wider') await writers.writeWider(ctx, split, list)
+    else if (format === 'retinaface') await writers.writeRetinaFace(ctx, split, list)
+    else if (format === 'coco') await writers.writeCoco(ctx, split, list)
+    else if (format === 'labelme') await writers.writeLabelme(ctx, split, list)
+    else if (format === 'aligned') await writers.writeAligned(ctx, split, list)
+    else await writers.writeYolo(ctx, split, list, format)
+  }
+  if (format === 'yolo-face' || format === 'yolo-pose') {
+    await writers.writeYoloYaml(ctx, format, [...groups.keys()])
+  }
+}
+
+/**
+ * Paths as labels write them: relative to the nearest `images/` folder (WIDER's form), unless
+ * two images would then share a path, in which case the dataset-relative paths are kept.
+ */
+function labelPaths(relPaths: string[]): string[] {
+  const short = relPaths.map(widerPath)
+  return new Set(short).size === short.length ? short : relPaths
 }
 
 function chooseLabelSet(db: Db, request: ExportRequest): LabelSetRecord {

@@ -1,0 +1,225 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+
+import { parseCoco } from '../formats/coco'
+import type { FaceRecord, LabelledImage } from '../formats/labelled-image'
+import { parseLabelme } from '../formats/labelme'
+import { parseRetinaFaceLabels } from '../formats/retinaface-label'
+import { FormatError } from '../formats/text'
+import { parseWiderGt } from '../formats/wider-gt'
+import { parseYoloLabels } from '../formats/yolo'
+import { scanFolder } from './scan-folder'
+
+/** Formats labels can be imported from (wider-predictions is an evaluation output only). */
+export const IMPORT_FORMATS = [
+  'wider',
+  'retinaface',
+  'coco',
+  'yolo-face',
+  'yolo-pose',
+  'labelme',
+] as const
+export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+
+/** Something odd but recoverable, pointed at by file and line (or JSON location). */
+export interface ImportProblem {
+  file: string
+  line: number | null
+  message: string
+}
+
+/** One image as a label file describes it, with its absolute file path resolved. */
+export interface SourceImage extends LabelledImage {
+  file: string
+  /** Normalised formats: faces need the image size, known only once the image is probed. */
+  facesForSize?: (width: number, height: number) => FaceRecord[]
+}
+
+export interface LabelSource {
+  /** The folder image paths are relative to (the dataset root is derived from it). */
+  imagesDir: string
+  images: SourceImage[]
+  problems: ImportProblem[]
+}
+
+/**
+ * Read the label file or folder of one format. Structural errors throw with `file:line:`;
+ * recoverable oddities come back as problems. `imagesDir` overrides the per-format default.
+ */
+export async function readLabelSource(
+  format: ImportFormat,
+  path: string,
+  imagesDir?: string,
+): Promise<LabelSource> {
+  const abs = resolve(path)
+  const images = imagesDir ? resolve(imagesDir) : undefined
+  try {
+    if (format === 'wider' || format === 'retinaface')
+      return await readTextFormat(format, abs, images)
+    if (format === 'coco') return await readCoco(abs, images)
+    if (format === 'labelme') return await readLabelme(abs, images)
+    return await readYolo(format, abs, images)
+  } catch (error) {
+    if (error instanceof FormatError)
+      throw new Error(`${abs}:${error.line}: ${error.message.replace(/^line \d+: /, '')}`)
+    throw error
+  }
+}
+
+async function readTextFormat(
+  format: 'wider' | 'retinaface',
+  file: string,
+  imagesDir?: string,
+): Promise<LabelSource> {
+  const text = await readFile(file, 'utf8')
+  const entries = format === 'wider' ? parseWiderGt(text) : parseRetinaFaceLabels(text)
+  const dir = imagesDir ?? (await defaultTextImagesDir(format, file))
+
+  const problems = entries.flatMap((e) => e.problems.map((p) => ({ file, ...p })))
+  const images = entries.map((e) => ({
+    path: e.path,
+    file: resolve(dir, e.path),
+    width: null,
+    height: null,
+    faces: e.faces,
+  }))
+  return { imagesDir: dir, images, problems }
+}
+
+/** WIDER: `<root>/wider_face_split/wider_face_val_bbx_gt.txt` → `<root>/WIDER_val/images`. */
+async function defaultTextImagesDir(format: 'wider' | 'retinaface', file: string): Promise<string> {
+  const here = dirname(file)
+  const split = /wider_face_(\w+?)_bbx_gt/.exec(basename(file))?.[1]
+  const candidates = [
+    ...(format === 'wider' && split ? [join(here, '..', `WIDER_${split}`, 'images')] : []),
+    join(here, 'images'),
+  ]
+  for (const dir of candidates) if (await isFolder(dir)) return resolve(dir)
+  return here
+}
+
+async function readCoco(file: string, imagesDir?: string): Promise<LabelSource> {
+  const parsed = parseCoco(await readFile(file, 'utf8'))
+  const dir = imagesDir ?? dirname(file)
+  return {
+    imagesDir: dir,
+    images: parsed.images.map((image) => ({ ...image, file: resolve(dir, image.path) })),
+    problems: parsed.problems.map((p) => ({
+      file: `${file} ${p.where}`,
+      line: null,
+      message: p.message,
+    })),
+  }
+}
+
+/** labelme keeps one JSON per image; `imagePath` is relative to the JSON's own folder. */
+async function readLabelme(path: string, imagesDir?: string): Promise<LabelSource> {
+  const folder = await isFolder(path)
+  const files = folder ? await filesWith(path, '.json') : [path]
+  const images: SourceImage[] = []
+  const problems: ImportProblem[] = []
+
+  for (const file of files) {
+    let parsed: ReturnType<typeof parseLabelme>
+    try {
+      parsed = parseLabelme(await readFile(file, 'utf8'))
+    } catch (error) {
+      throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    images.push({ ...parsed.image, file: resolve(dirname(file), parsed.image.path) })
+    for (const message of parsed.problems) problems.push({ file, line: null, message })
+  }
+  return { imagesDir: imagesDir ?? (folder ? path : dirname(path)), images, problems }
+}
+
+/**
+ * YOLO folders: `labels/<sub>/x.txt` beside `images/<sub>/x.jpg` (Ultralytics and
+ * yolov5-face), a `labels` folder itself, or label files next to their images. Images without
+ * a label file are background images with zero faces, as Ultralytics reads them.
+ */
+async function readYolo(
+  flavour: 'yolo-face' | 'yolo-pose',
+  path: string,
+  imagesDir?: string,
+): Promise<LabelSource> {
+  let labelsDir = path
+  let dir = imagesDir
+  if (await isFolder(join(path, 'labels'))) {
+    labelsDir = join(path, 'labels')
+    dir ??= join(path, 'images')
+  } else if (basename(path) === 'labels') {
+    dir ??= join(dirname(path), 'images')
+  }
+  dir ??= path
+
+  const scanned = await scanFolder(dir)
+  const byStem = new Map(scanned.map((f) => [stem(f.relPath), f]))
+  const images: SourceImage[] = []
+  const labelled = new Set<string>()
+
+  for (const file of await filesWith(labelsDir, '.txt')) {
+    const rel = relative(labelsDir, file).split(sep).join('/')
+    if (
+      basename(rel) === 'classes.txt' ||
+      (!rel.includes('/') && /^(train|val|test)\.txt$/.test(rel))
+    )
+      continue
+    const image = byStem.get(stem(rel))
+    if (!image)
+      throw new Error(
+        `${file}: no image ${stem(rel)}.* under ${dir}; normalised labels need the image size`,
+      )
+    labelled.add(image.relPath)
+
+    const text = await readFile(file, 'utf8')
+    const facesForSize = (width: number, height: number) => {
+      try {
+        return parseYoloLabels(text, width, height, flavour)
+      } catch (error) {
+        if (error instanceof FormatError)
+          throw new Error(`${file}:${error.line}: ${error.message.replace(/^line \d+: /, '')}`)
+        throw error
+      }
+    }
+    images.push({
+      path: image.relPath,
+      file: image.absPath,
+      width: null,
+      height: null,
+      faces: [],
+      facesForSize,
+    })
+  }
+  for (const f of scanned) {
+    if (labelled.has(f.relPath)) continue
+    images.push({
+      path: f.relPath,
+      file: f.absPath,
+      width: null,
+      height: null,
+      faces: [],
+      facesForSize: () => [],
+    })
+  }
+  return { imagesDir: dir, images, problems: [] }
+}
+
+function stem(relPath: string): string {
+  const dot = relPath.lastIndexOf('.')
+  return dot > relPath.lastIndexOf('/') ? relPath.slice(0, dot) : relPath
+}
+
+async function filesWith(dir: string, ext: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith(ext))
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
+}
