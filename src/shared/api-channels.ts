@@ -17,6 +17,12 @@ export const API_CHANNELS = [
   'jobs/list',
   'jobs/progress',
   'jobs/cancel',
+  'models/list',
+  'models/install',
+  'models/cancel',
+  'models/remove',
+  'models/use',
+  'models/add',
 ] as const
 
 /** A channel name of the contract, e.g. `'faces/list'`. */

@@ -79,6 +79,35 @@ export interface JobInfo {
 }
 
 /** The answer of `datasets/open`. */
+/** One detector model as the Models page shows it. */
+export interface ModelInfo {
+  id: string
+  name: string
+  family: 'retinaface' | 'scrfd'
+  /** Shipped with the app (installable) or added by the user. */
+  origin: 'builtin' | 'user'
+  /** `640x640` for a fixed input, `any` for a model that takes any size. */
+  inputSize: string
+  state: 'missing' | 'downloading' | 'deriving' | 'verified' | 'derived' | 'corrupt'
+  progress: { received: number; total: number } | null
+  /** Bytes of an interrupted download that the next install resumes from. */
+  partialBytes: number | null
+  bytes: number
+  sha256: string
+  path: string | null
+  /** Chosen with `models/use` for its input kind. */
+  selected: boolean
+  installable: boolean
+  error: string | null
+}
+
+const modelId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/)
+  .max(100)
+const filePath = z.string().trim().min(1).max(4096)
+const triple = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()])
+
 export interface OpenDatasetResponse {
   dataset: DatasetRecord
   /** The import + pre-annotation job started for the folder (or the one already running). */
@@ -121,6 +150,27 @@ export const api = {
   'jobs/list': channel<JobInfo[]>()(noPayload),
   'jobs/progress': channel<JobInfo>()(z.strictObject({ jobId: id })),
   'jobs/cancel': channel<JobInfo>()(z.strictObject({ jobId: id })),
+
+  /** Every known model and its state; poll it while an install runs. */
+  'models/list': channel<ModelInfo[]>()(noPayload),
+  /** Starts downloading (resuming) or deriving a shipped model in the background. */
+  'models/install': channel<ModelInfo[]>()(z.strictObject({ modelId })),
+  'models/cancel': channel<ModelInfo[]>()(z.strictObject({ modelId })),
+  'models/remove': channel<ModelInfo[]>()(z.strictObject({ modelId })),
+  'models/use': channel<ModelInfo[]>()(z.strictObject({ modelId })),
+  /** Registers a user's ONNX file after validating it on a sample photo. */
+  'models/add': channel<ModelInfo[]>()(
+    z.strictObject({
+      file: filePath,
+      id: modelId,
+      sample: filePath,
+      mean: triple,
+      scale: z.number().positive().optional(),
+      channelOrder: z.enum(['BGR', 'RGB']).optional(),
+      minSizes: z.array(z.array(z.number().positive()).min(1)).min(1).optional(),
+      steps: z.array(z.number().int().positive()).min(1).optional(),
+    }),
+  ),
 } satisfies { [C in ApiChannel]: ChannelSpec<z.ZodType, unknown> }
 
 /** The contract's type, for deriving request and response types. */

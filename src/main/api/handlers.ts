@@ -15,6 +15,7 @@ import { getImage, listImages, setImageStatus } from '../store/images'
 import { annotationSet, getLabelSet } from '../store/label-sets'
 import { renderDisplayImage, type DisplayImage } from './display-image'
 import { JobRegistry } from './job-registry'
+import { modelHandlers } from './model-handlers'
 
 const log = logger('api')
 
@@ -47,6 +48,7 @@ const imageIdSchema = z.coerce.number().int().positive()
 /** Builds the handlers on top of an application context (database + detector). */
 export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService {
   const jobs = new JobRegistry()
+  const models = modelHandlers(ctx)
   const annotate = options.annotate ?? annotateFolder
 
   const handlers: ApiHandlers = {
@@ -94,6 +96,8 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
     'jobs/list': async () => jobs.list(),
     'jobs/progress': async ({ jobId }) => jobs.get(jobId),
     'jobs/cancel': async ({ jobId }) => jobs.cancel(jobId),
+
+    ...models.handlers,
   }
 
   return {
@@ -104,7 +108,10 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
       if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
       return renderDisplayImage(imageFile(ctx, requireImage(ctx, parsed.data)))
     },
-    close: () => jobs.cancelAll(),
+    close: () => {
+      jobs.cancelAll()
+      models.close()
+    },
   }
 }
 

@@ -45,6 +45,8 @@ export interface DetectorService {
 /** Everything a command or the window needs, opened once and closed once. */
 export interface AppContext {
   db: Db
+  /** Where model files are looked up (FACE_MODELS_DIR) and installed (the data folder). */
+  modelDirs?: { modelsDir?: string; dataDir: string }
   /** The worker pool starts on first use: listing images must not wait for model loading. */
   detector(): DetectorService
   close(): Promise<void>
@@ -110,6 +112,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
 
   return {
     db,
+    modelDirs: { modelsDir, dataDir },
     detector: service,
     close: async () => {
       await pool?.close()
