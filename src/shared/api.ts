@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import type { ApiChannel, ChannelDomain, ChannelMethod } from './api-channels'
 import type { ApiErrorData, ApiResult } from './api-error'
+import type { DetectedFace } from './face'
 import type {
   DatasetRecord,
   FaceSource,
@@ -35,6 +36,46 @@ const id = z.number().int().positive()
 const imageStatus = z.enum(['todo', 'in_progress', 'done', 'needs_review'])
 const faceSource = z.enum(['model', 'human', 'import'])
 const noPayload = z.strictObject({})
+const faceIds = z.array(id).min(1).max(10_000)
+
+// Face geometry from the editor: finite numbers only, so NaN never reaches SQLite.
+const coord = z.number().finite().min(-1e6).max(1e6)
+const boxSchema = z.strictObject({
+  x: coord,
+  y: coord,
+  width: coord.nonnegative(),
+  height: coord.nonnegative(),
+})
+const landmarkSchema = z.strictObject({
+  x: coord,
+  y: coord,
+  visibility: z.enum(['visible', 'occluded', 'absent']),
+})
+const landmarksSchema = z
+  .array(landmarkSchema)
+  .refine((points) => points.length === 0 || points.length === 5, 'five landmarks or none')
+const attributesSchema = z.strictObject({
+  blur: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  expression: z.union([z.literal(0), z.literal(1)]),
+  illumination: z.union([z.literal(0), z.literal(1)]),
+  occlusion: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  pose: z.union([z.literal(0), z.literal(1)]),
+  invalid: z.boolean(),
+})
+const faceLabelSchema = z.strictObject({
+  box: boxSchema,
+  score: z.number().min(0).max(1).nullable(),
+  landmarks: landmarksSchema,
+  attributes: attributesSchema,
+  quality: z.number().finite().nullable(),
+})
+
+// Compile-time checks that the enums above list exactly the record unions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const _statusCheck: Same<z.infer<typeof imageStatus>, ImageStatus> = true
+const _sourceCheck: Same<z.infer<typeof faceSource>, FaceSource> = true
+void _statusCheck
+void _sourceCheck
 
 // Compile-time checks that the enums above list exactly the record unions.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
@@ -120,6 +161,16 @@ export interface FaceListResponse {
   faces: StoredFace[]
 }
 
+/** The answer of `faces/suggest-landmarks`: the detector's best face in the region, if any. */
+export interface SuggestLandmarksResponse {
+  face: DetectedFace | null
+}
+
+/** The answer of `faces/delete`. */
+export interface DeleteFacesResponse {
+  deleted: number
+}
+
 /** The contract: channel name to request schema and (type-only) response. */
 export const api = {
   'datasets/list': channel<DatasetRecord[]>()(noPayload),
@@ -145,6 +196,42 @@ export const api = {
   /** Faces of one image; the dataset's annotation set unless `labelSetId` names another. */
   'faces/list': channel<FaceListResponse>()(
     z.strictObject({ imageId: id, labelSetId: id.optional() }),
+  ),
+
+  /**
+   * A face added to the image's annotation set; `human` unless undo re-creates a deleted face
+   * with its old provenance (the face then gets a new id).
+   */
+  'faces/create': channel<StoredFace>()(
+    z.strictObject({
+      imageId: id,
+      face: faceLabelSchema,
+      source: faceSource.optional(),
+      runId: id.nullable().optional(),
+      originFaceId: id.nullable().optional(),
+    }),
+  ),
+  /** A person's edit; an untouched `model` proposal becomes `human`. */
+  'faces/update': channel<StoredFace>()(
+    z.strictObject({
+      faceId: id,
+      patch: z.strictObject({
+        box: boxSchema.optional(),
+        landmarks: landmarksSchema.optional(),
+        attributes: attributesSchema.partial().optional(),
+      }),
+    }),
+  ),
+  /** Writes a face back to an exact earlier state, provenance included (undo / redo). */
+  'faces/restore': channel<StoredFace>()(
+    z.strictObject({ faceId: id, face: faceLabelSchema, source: faceSource }),
+  ),
+  'faces/delete': channel<DeleteFacesResponse>()(z.strictObject({ faceIds })),
+  /** Confirms proposals unchanged: `model` becomes `human`, nothing else moves. */
+  'faces/accept': channel<StoredFace[]>()(z.strictObject({ faceIds })),
+  /** Runs the detector on a crop around a hand-drawn box and returns its best face. */
+  'faces/suggest-landmarks': channel<SuggestLandmarksResponse>()(
+    z.strictObject({ imageId: id, box: boxSchema }),
   ),
 
   'jobs/list': channel<JobInfo[]>()(noPayload),

@@ -31,3 +31,9 @@ export interface DisplayImageInfo {
   displayWidth: number
   displayHeight: number
 }
+
+/**
+ * Longest side of a list thumbnail, `GET /thumb/<id>` over HTTP and
+ * `facemark-image://thumb/<id>` in Electron.
+ */
+export const THUMB_MAX_SIDE = 96

@@ -14,7 +14,9 @@ import { listFaces } from '../store/faces'
 import { getImage, listImages, setImageStatus } from '../store/images'
 import { annotationSet, getLabelSet } from '../store/label-sets'
 import { renderDisplayImage, type DisplayImage } from './display-image'
+import { faceHandlers } from './face-handlers'
 import { JobRegistry } from './job-registry'
+import { createThumbnailCache, type Thumbnail } from './thumbnail'
 import { modelHandlers } from './model-handlers'
 
 const log = logger('api')
@@ -31,6 +33,8 @@ export interface ApiService {
   dispatch(channel: string, payload: unknown): Promise<ApiResult<unknown>>
   /** The display image route; `rawId` comes straight from a URL and is validated here. */
   displayImage(rawId: unknown): Promise<DisplayImage>
+  /** The list thumbnail route, cached in memory; `rawId` is validated here. */
+  thumbnail(rawId: unknown): Promise<Thumbnail>
   /** Cancels background jobs; the caller closes the context afterwards. */
   close(): void
 }
@@ -50,6 +54,11 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
   const jobs = new JobRegistry()
   const models = modelHandlers(ctx)
   const annotate = options.annotate ?? annotateFolder
+  const thumbnail = createThumbnailCache()
+  const faces = faceHandlers(ctx, {
+    requireImage: (imageId) => requireImage(ctx, imageId),
+    imageFile: (image) => imageFile(ctx, image),
+  })
 
   const handlers: ApiHandlers = {
     'datasets/list': async () => listDatasets(ctx.db),
@@ -93,6 +102,8 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
       return { labelSet, faces: listFaces(ctx.db, imageId, labelSet.id) }
     },
 
+    ...faces,
+
     'jobs/list': async () => jobs.list(),
     'jobs/progress': async ({ jobId }) => jobs.get(jobId),
     'jobs/cancel': async ({ jobId }) => jobs.cancel(jobId),
@@ -107,6 +118,11 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
       const parsed = imageIdSchema.safeParse(rawId)
       if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
       return renderDisplayImage(imageFile(ctx, requireImage(ctx, parsed.data)))
+    },
+    thumbnail: async (rawId) => {
+      const parsed = imageIdSchema.safeParse(rawId)
+      if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
+      return thumbnail(imageFile(ctx, requireImage(ctx, parsed.data)))
     },
     close: () => {
       jobs.cancelAll()

@@ -119,6 +119,10 @@ async function handle(
     if (req.method !== 'GET') return sendStatus(res, 405, 'Use GET for /image/ routes.')
     return handleImage(res, options.api, url.pathname.slice('/image/'.length))
   }
+  if (url.pathname.startsWith('/thumb/')) {
+    if (req.method !== 'GET') return sendStatus(res, 405, 'Use GET for /thumb/ routes.')
+    return handleThumbnail(res, options.api, url.pathname.slice('/thumb/'.length))
+  }
   if (req.method !== 'GET') return sendStatus(res, 405, 'Only GET serves files.')
 
   if (fromQuery) {
@@ -161,6 +165,23 @@ async function handleImage(res: ServerResponse, api: ApiService, rawId: string):
   } catch (error) {
     if (error instanceof ApiError) return sendError(res, error)
     log.warn(`image ${rawId} could not be rendered`, error)
+    sendError(res, new ApiError('not_found', `Image ${rawId} could not be read from disk.`))
+  }
+}
+
+async function handleThumbnail(res: ServerResponse, api: ApiService, rawId: string) {
+  try {
+    const thumb = await api.thumbnail(rawId)
+    res.writeHead(200, {
+      'Content-Type': thumb.contentType,
+      'Content-Length': thumb.data.length,
+      // The file under an id does not change while the app runs; let the list reuse it.
+      'Cache-Control': 'private, max-age=3600',
+    })
+    res.end(thumb.data)
+  } catch (error) {
+    if (error instanceof ApiError) return sendError(res, error)
+    log.warn(`thumbnail ${rawId} could not be rendered`, error)
     sendError(res, new ApiError('not_found', `Image ${rawId} could not be read from disk.`))
   }
 }

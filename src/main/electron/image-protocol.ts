@@ -31,6 +31,16 @@ export function handleImageProtocol(api: ApiService): void {
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': Object.values(IMAGE_HEADERS).join(', '),
     }
+    if (url.hostname === 'thumb') {
+      try {
+        const thumb = await api.thumbnail(url.pathname.slice(1))
+        return new Response(new Uint8Array(thumb.data), {
+          headers: { ...cors, 'Content-Type': thumb.contentType },
+        })
+      } catch {
+        return new Response('Not found', { status: 404, headers: cors })
+      }
+    }
     if (url.hostname !== 'image') return new Response('Not found', { status: 404, headers: cors })
 
     try {

@@ -277,3 +277,62 @@ function copyLabel(face: FaceLabel): FaceLabel {
     quality: face.quality,
   }
 }
+
+/**
+ * Confirm untouched proposals as they are: no geometric change, only `model` becomes `human`.
+ * Faces of another source are returned unchanged. Returns the faces found, in the order asked.
+ */
+export function acceptFaces(db: Db, faceIds: number[]): StoredFace[] {
+  return db.transaction(() => {
+    const at = now()
+    const accept = statement(
+      db,
+      "UPDATE faces SET source = 'human', updated_at = ? WHERE id = ? AND source = 'model'",
+    )
+    for (const id of faceIds) accept.run(at, id)
+    return faceIds.map((id) => getFace(db, id)).filter((face) => face !== undefined)
+  })()
+}
+
+/**
+ * Write a face back to an exact earlier state, provenance included. Undo and redo use this:
+ * unlike {@link updateFace} it may turn a `human` face back into the `model` proposal it was.
+ */
+export function restoreFace(
+  db: Db,
+  faceId: number,
+  face: FaceLabel,
+  source: FaceSource,
+): StoredFace | undefined {
+  checkLandmarks(face.landmarks)
+  return db.transaction(() => {
+    const changed = statement(
+      db,
+      `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, score = ?, source = ?, blur = ?,
+         expression = ?, illumination = ?, occlusion = ?, pose = ?, invalid = ?, quality = ?,
+         updated_at = ?
+       WHERE id = ?`,
+    ).run(
+      face.box.x,
+      face.box.y,
+      face.box.width,
+      face.box.height,
+      face.score,
+      source,
+      ...attributeValues(face.attributes),
+      face.quality,
+      now(),
+      faceId,
+    ).changes
+    if (changed === 0) return undefined
+
+    statement(db, 'DELETE FROM landmarks WHERE face_id = ?').run(faceId)
+    writeLandmarks(db, faceId, face.landmarks)
+    return getFace(db, faceId)
+  })()
+}
+
+/** Remove several faces in one transaction; returns how many existed. */
+export function deleteFaces(db: Db, faceIds: number[]): number {
+  return db.transaction(() => faceIds.reduce((n, id) => n + (deleteFace(db, id) ? 1 : 0), 0))()
+}

@@ -148,3 +148,14 @@ export function setImageStatus(db: Db, imageId: number, status: ImageStatus): vo
     imageId,
   )
 }
+
+/**
+ * The first edit of an image moves it from `todo` to `in_progress`; later statuses (done,
+ * needs review) are a person's decision and stay as they are.
+ */
+export function markImageStarted(db: Db, imageId: number): void {
+  statement(
+    db,
+    "UPDATE images SET status = 'in_progress', updated_at = ? WHERE id = ? AND status = 'todo'",
+  ).run(now(), imageId)
+}
