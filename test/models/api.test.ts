@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createApi } from '../../src/main/api/handlers'
+import type { ModelInfo } from '../../src/shared/api'
 import type { AppContext } from '../../src/main/jobs/context'
 import { openDatabase } from '../../src/main/store/database'
 import { modelsDir, sampleDir } from '../support/shared'
@@ -18,7 +19,9 @@ function context(dataDir: string): AppContext {
     detector: () => {
       throw new Error('no detector in this test')
     },
-    close: async () => db.close(),
+    close: async () => {
+      db.close()
+    },
   }
 }
 
@@ -46,7 +49,7 @@ describe('when the Models page talks to the API', () => {
     })
     expect(added.ok).toBe(true)
     const used = await api.dispatch('models/use', { modelId: 'mine' })
-    expect(used.ok && used.value.at(-1)).toMatchObject({
+    expect(used.ok && (used.value as ModelInfo[]).at(-1)).toMatchObject({
       id: 'mine',
       origin: 'user',
       state: 'verified',
