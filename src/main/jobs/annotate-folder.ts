@@ -88,7 +88,7 @@ export async function annotateFolder(
   // 2. Resume the unfinished run with the same model and parameters, or start one.
   const detector = ctx.detector()
   const detect = detector.options(options.detect)
-  const model = await detector.model(detect.mode)
+  const model = await detector.model(detect.mode, detect.model)
   const params = { ...detect, proposalThreshold: options.proposalThreshold ?? 0.5 }
   const run =
     findResumableRun(ctx.db, dataset.id, model.id, params) ??
