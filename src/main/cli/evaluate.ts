@@ -1,30 +1,60 @@
 import { Command } from 'commander'
+
 import { createAppContext } from '../jobs/context'
 import { pickDataset } from '../jobs/dataset-paths'
-import { evaluateLabels, type EvaluateReport } from '../jobs/evaluate-labels'
+import { evaluateLabels, isSetRef, parseSetRef, type EvaluateReport } from '../jobs/evaluate-labels'
 import { dbOption, toPositiveInt } from './common'
+
+/** How many of the worst images the text report lists. */
+const WORST_IMAGES = 5
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('score detections or labels with the WIDER FACE protocol and landmark NME')
-    .requiredOption(
-      '--gt <path>',
-      'folder of the official .mat files, a wider_face_*_bbx_gt.txt, or a RetinaFace label.txt',
+    .description(
+      'compare two label sets (or a set and ground-truth files): WIDER AP, PR curve, landmark NME, error cases',
     )
+    .requiredOption(
+      '--gt <set|path>',
+      'reference: a label set (id, "annotation", "run:<id>"), a folder of the official .mat ' +
+        'files, a wider_face_*_bbx_gt.txt or a RetinaFace label.txt (imported as a ground_truth set)',
+    )
+    .option(
+      '--pred <set>',
+      'label set to score: id, "annotation" or "run:<id>" (default: the newest detection run)',
+    )
+    .option('--set <id>', 'same as --pred <id> (kept for scripts)', toPositiveInt)
     .addOption(dbOption())
     .option('--dataset <id>', 'dataset id (default: the newest)', toPositiveInt)
-    .option('--set <id>', 'label set to score (default: the newest detection run)', toPositiveInt)
-    .option('--iou <value>', 'IoU needed for a match', Number.parseFloat, 0.5)
-    .option('--json', 'print every number as JSON on stdout')
+    .option('--iou <value>', 'IoU needed for a match', toFraction, 0.5)
+    .option(
+      '--min-face <px>',
+      'ignore ground-truth faces whose shorter side is below this',
+      toNumber,
+    )
+    .option('--score <value>', 'operating point for face classes and error cases', toFraction)
+    .option('--failure <nme>', 'landmark NME above which a face fails', toFraction)
+    .option('--reimport', 'import ground-truth files again even if this path was imported before')
+    .option('--json', 'print every number, curve and error case as JSON on stdout')
     .action(async (opts) => {
+      const pred = opts.pred ?? (opts.set !== undefined ? String(opts.set) : undefined)
+      if (pred !== undefined && !isSetRef(pred)) {
+        throw new Error(`--pred takes a label set id, "annotation" or "run:<id>", not "${pred}"`)
+      }
+
       const ctx = createAppContext({ dbFile: opts.db })
       try {
         const report = evaluateLabels(ctx.db, {
           datasetId: pickDataset(ctx.db, opts.dataset),
           gt: opts.gt,
-          labelSetId: opts.set,
+          labelSetId: pred === undefined ? undefined : parseSetRef(pred),
           iouThreshold: opts.iou,
+          options: {
+            minFaceSize: opts.minFace,
+            scoreThreshold: opts.score,
+            failureThreshold: opts.failure,
+          },
+          reimport: opts.reimport,
         })
         console.log(opts.json ? JSON.stringify(toJson(report), null, 2) : describe(report))
       } finally {
@@ -33,10 +63,24 @@ export function registerEval(program: Command): void {
     })
 }
 
+function toNumber(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${value}"`)
+  return n
+}
+
+function toFraction(value: string): number {
+  const n = toNumber(value)
+  if (n > 1) throw new Error(`expected a value between 0 and 1, got "${value}"`)
+  return n
+}
+
 function describe(report: EvaluateReport): string {
+  const { review } = report
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`
   const lines = [
-    `${report.labelSet.kind} set "${report.labelSet.name}" on ${report.images} images ` +
-      `(ground truth: ${report.gtSource}` +
+    `${report.labelSet.kind} set "${report.labelSet.name}" against ${report.gtSet.kind} ` +
+      `set ${report.gtSet.id} on ${report.images} images (ground truth: ${report.gtSource}` +
       (report.gtImagesNotInDataset
         ? `, ${report.gtImagesNotInDataset} GT images not in the dataset`
         : '') +
@@ -45,37 +89,60 @@ function describe(report: EvaluateReport): string {
   for (const { setting, ap, countedFaces } of report.ap) {
     lines.push(`  AP ${setting.padEnd(6)} ${ap.toFixed(4)}  (${countedFaces} faces)`)
   }
+  if (review.apRange !== null) lines.push(`  AP 0.50:0.95 ${review.apRange.toFixed(4)}`)
   if (report.nme) {
-    const { mean, failureRate, faces, unmatched } = report.nme
+    const { mean, failureRate, matchedFaces, unmatched } = report.nme
     lines.push(
-      `  landmark NME ${mean.toFixed(4)}  failure rate (NME > 0.1) ${(failureRate * 100).toFixed(1)} %` +
-        `  over ${faces.length} matched faces, ${unmatched} unmatched`,
+      `  landmark NME ${mean.toFixed(4)}  failure rate (NME > ${review.options.failureThreshold}) ` +
+        `${pct(failureRate)}  over ${matchedFaces} matched faces, ${unmatched} unmatched`,
+    )
+  }
+
+  const c = review.counts
+  lines.push(
+    `  at score ≥ ${review.options.scoreThreshold} (${review.primarySetting}): ${c.tp} found, ` +
+      `${c.miss} missed, ${c.fp} false positives, ${c.duplicate} duplicates, ` +
+      `${c.ignoredPredictions} on ignored faces`,
+  )
+  if (review.adjustedAp) {
+    const adjusted = review.adjustedAp.map((a) => `${a.setting} ${a.ap.toFixed(4)}`).join(', ')
+    lines.push(`  AP without ${review.verdicts.gtWrong} "ground truth wrong" cases: ${adjusted}`)
+  }
+
+  const worst = [...review.imageCounts]
+    .filter((image) => image.errors > 0)
+    .sort((a, b) => b.errors - a.errors)
+    .slice(0, WORST_IMAGES)
+  if (worst.length) lines.push('  worst images:')
+  for (const w of worst) {
+    lines.push(
+      `    ${String(w.errors).padStart(4)}  ${w.relPath}  (${w.miss} missed, ${w.fp} FP, ` +
+        `${w.duplicate} dup, ${w.landmarks} landmarks)`,
     )
   }
   return lines.join('\n')
 }
 
-/** Typed arrays and per-face detail become plain JSON a pipeline can read. */
+/**
+ * The old top-level fields (labelSet, gtSource, images, ap, curves, nme) stay where scripts
+ * read them; `review` adds everything the review window shows.
+ */
 function toJson(report: EvaluateReport) {
+  const { review } = report
   return {
     labelSet: report.labelSet,
+    gtSet: report.gtSet,
     gtSource: report.gtSource,
     images: report.images,
     gtImagesNotInDataset: report.gtImagesNotInDataset,
     ap: report.ap,
-    curves: report.protocol.settings.map((s) => ({
+    curves: review.settings.map((s) => ({
       setting: s.setting,
-      thresholds: Array.from(s.thresholds),
-      precision: Array.from(s.precision),
-      recall: Array.from(s.recall),
+      thresholds: s.recall.map((_, t) => 1 - (t + 1) / s.recall.length),
+      precision: s.precision,
+      recall: s.recall,
     })),
-    nme: report.nme && {
-      mean: report.nme.mean,
-      failureRate: report.nme.failureRate,
-      perLandmark: report.nme.perLandmark,
-      matchedFaces: report.nme.faces.length,
-      unmatched: report.nme.unmatched,
-      ced: report.nme.ced,
-    },
+    nme: report.nme,
+    review,
   }
 }

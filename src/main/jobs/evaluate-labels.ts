@@ -1,136 +1,118 @@
-import { readFileSync, statSync } from 'node:fs'
-import type { FaceLabel } from '../../shared/face'
 import type { LabelSetRecord } from '../../shared/records'
-import { evaluateNme, type NmeResult } from '../eval/nme'
-import { ALL_SETTING, imagesFromFaces, imagesFromMat } from '../eval/wider-inputs'
-import { readWiderMat, WIDER_SETTINGS } from '../eval/wider-mat'
-import { evaluateWider, type ProtocolResult } from '../eval/wider-protocol'
-import { parseRetinaFaceLabels } from '../formats/retinaface-label'
-import { parseWiderGt } from '../formats/wider-gt'
+import type { NmeSummary, ReviewOptions, ReviewReport } from '../../shared/review'
 import type { Db } from '../store/database'
-import { facesForSet } from '../store/faces'
-import { listImages } from '../store/images'
-import { listLabelSets } from '../store/label-sets'
-import { widerPath } from './dataset-paths'
+import { annotationSet, getLabelSet, listLabelSets, runLabelSet } from '../store/label-sets'
+import type { GtSource } from '../review/gt-files'
+import { importGroundTruth } from '../review/import-gt'
+import { reviewLabelSets } from '../review/load'
+
+/**
+ * A label set named on the command line: its id, `annotation` for the working set, or
+ * `run:<id>` for a detection run's predictions.
+ */
+export type SetRef = number | 'annotation' | `run:${number}`
 
 export interface EvaluateRequest {
   datasetId: number
-  /** A folder of the official .mat files, a wider_face_*_bbx_gt.txt, or a RetinaFace label.txt. */
-  gt: string
+  /**
+   * The reference: a folder of the official .mat files, a wider_face_*_bbx_gt.txt or a
+   * RetinaFace label.txt (imported as a `ground_truth` set first), or a label set.
+   */
+  gt: string | SetRef
   /** The label set to score; the newest detection run by default. */
-  labelSetId?: number
+  labelSetId?: SetRef
   iouThreshold?: number
+  /** The rest of the review's knobs (min face size, score threshold, failure threshold). */
+  options?: Partial<ReviewOptions>
+  /** Import the ground-truth files again even when this path was imported before. */
+  reimport?: boolean
 }
 
 export interface EvaluateReport {
   labelSet: LabelSetRecord
-  gtSource: 'mat' | 'wider-gt' | 'retinaface'
+  gtSet: LabelSetRecord
+  gtSource: GtSource | 'label-set'
   /** GT images that are also in the dataset: only these are scored. */
   images: number
-  /** GT images the dataset does not hold, left out of the scores. */
+  /** GT images the dataset does not hold, left out of the scores (files only). */
   gtImagesNotInDataset: number
   ap: { setting: string; ap: number; countedFaces: number }[]
-  protocol: ProtocolResult
   /** Null when the ground truth has no landmarks (WIDER val). */
-  nme: NmeResult | null
+  nme: NmeSummary | null
+  /** The full comparison, exactly what the review window shows. */
+  review: ReviewReport
 }
-
-type GtImage = { key: string; path: string; faces: FaceLabel[] }
 
 /**
  * Score a label set against ground truth with the official WIDER protocol (easy/medium/hard
- * when the .mat subsets are given, else one `all` setting with invalid faces ignored) and the
- * five-landmark NME where the ground truth has landmarks.
+ * when the .mat subsets are given, else one `all` setting with invalid faces ignored, plus AP
+ * over IoU 0.5:0.95) and the five-landmark NME where the ground truth has landmarks.
  *
- * Only GT images present in the dataset are scored: counting the others as misses would make
- * a 40-image sample look like a detector that finds nothing in 3,226 images.
+ * Ground-truth files become a `ground_truth` label set on first use, so the CLI and the
+ * window compare the very same faces. Only GT images present in the dataset are scored:
+ * counting the others as misses would make a 40-image sample look like a detector that
+ * finds nothing in 3,226 images.
  */
 export function evaluateLabels(db: Db, request: EvaluateRequest): EvaluateReport {
-  const labelSet = chooseSet(db, request)
-  const byImage = facesForSet(db, labelSet.id)
-  const predictions = new Map<string, { faces: { box: FaceLabel['box']; score: number }[] }>()
-  const predictedFaces = new Map<string, FaceLabel[]>()
-  for (const image of listImages(db, request.datasetId)) {
-    const faces = byImage.get(image.id) ?? []
-    const key = keyOf(widerPath(image.relPath))
-    predictedFaces.set(key, faces)
-    predictions.set(key, { faces: faces.map((f) => ({ box: f.box, score: f.score ?? 1 })) })
+  const labelSet = resolveSet(db, request.datasetId, request.labelSetId ?? 'newest-run')
+  let gtSet: LabelSetRecord
+  let gtSource: EvaluateReport['gtSource'] = 'label-set'
+  let gtImagesNotInDataset = 0
+
+  if (typeof request.gt === 'string' && !isSetRef(request.gt)) {
+    const imported = importGroundTruth(db, request.datasetId, request.gt, {
+      reimport: request.reimport,
+    })
+    gtSet = imported.labelSet
+    gtSource = imported.source
+    gtImagesNotInDataset = imported.gtImagesNotInDataset
+  } else {
+    gtSet = resolveSet(db, request.datasetId, parseSetRef(String(request.gt)))
   }
 
-  const options = { iouThreshold: request.iouThreshold ?? 0.5 }
-  const isDir = statSync(request.gt).isDirectory()
-
-  if (isDir) {
-    const all = readWiderMat(request.gt)
-    const gt = all.filter((image) => predictions.has(`${image.event}/${image.name}`))
-    const settings = WIDER_SETTINGS.filter((s) => gt.some((image) => image.counted[s]))
-    const protocol = evaluateWider(imagesFromMat(gt, predictions), settings, options)
-    return report(labelSet, 'mat', gt.length, all.length - gt.length, protocol, null)
+  const review = reviewLabelSets(db, {
+    predSetId: labelSet.id,
+    gtSetId: gtSet.id,
+    options: {
+      ...request.options,
+      iouThreshold: request.iouThreshold ?? request.options?.iouThreshold,
+    },
+  })
+  return {
+    labelSet,
+    gtSet,
+    gtSource,
+    images: review.images,
+    gtImagesNotInDataset,
+    ap: review.settings.map(({ setting, ap, countedFaces }) => ({ setting, ap, countedFaces })),
+    nme: review.nme,
+    review,
   }
-
-  const { source, images: all } = readGtFile(request.gt)
-  const gt = all.filter((image) => predictions.has(image.key))
-  const protocol = evaluateWider(imagesFromFaces(gt, predictions), [ALL_SETTING], options)
-  const withLandmarks = gt.filter((image) => image.faces.some((f) => f.landmarks.length > 0))
-  const nme =
-    withLandmarks.length === 0
-      ? null
-      : evaluateNme(
-          withLandmarks.map((image) => ({
-            key: image.key,
-            gt: image.faces,
-            predictions: (predictedFaces.get(image.key) ?? []).map((f) => ({
-              box: f.box,
-              score: f.score ?? 1,
-              landmarks: f.landmarks,
-            })),
-          })),
-          options,
-        )
-  return report(labelSet, source, gt.length, all.length - gt.length, protocol, nme)
 }
 
-function report(
-  labelSet: LabelSetRecord,
-  gtSource: EvaluateReport['gtSource'],
-  images: number,
-  gtImagesNotInDataset: number,
-  protocol: ProtocolResult,
-  nme: NmeResult | null,
-): EvaluateReport {
-  const ap = protocol.settings.map(({ setting, ap, countedFaces }) => ({
-    setting,
-    ap,
-    countedFaces,
-  }))
-  return { labelSet, gtSource, images, gtImagesNotInDataset, ap, protocol, nme }
+/** Whether a command-line value names a label set rather than a file. */
+export function isSetRef(value: string): boolean {
+  return /^(\d+|annotation|run:\d+)$/.test(value)
 }
 
-/** A GT text file is RetinaFace's label.txt when its first line is a `# path` header. */
-function readGtFile(path: string): { source: 'wider-gt' | 'retinaface'; images: GtImage[] } {
-  const text = readFileSync(path, 'utf8')
-  const retinaface = text.trimStart().startsWith('#')
-  const entries = retinaface ? parseRetinaFaceLabels(text) : parseWiderGt(text)
-  const images = entries.map((e) => ({ key: keyOf(e.path), path: e.path, faces: e.faces }))
-  return { source: retinaface ? 'retinaface' : 'wider-gt', images }
+/** `12` → 12; `annotation` and `run:3` stay as they are. */
+export function parseSetRef(value: string): SetRef {
+  return /^\d+$/.test(value) ? Number(value) : (value as SetRef)
 }
 
-function keyOf(path: string): string {
-  return path.replace(/\.[^./]*$/, '')
-}
-
-function chooseSet(db: Db, request: EvaluateRequest): LabelSetRecord {
-  const sets = listLabelSets(db, request.datasetId)
-  const chosen =
-    request.labelSetId !== undefined
-      ? sets.find((s) => s.id === request.labelSetId)
-      : sets.filter((s) => s.kind === 'predictions').at(-1)
-  if (chosen) return chosen
+function resolveSet(db: Db, datasetId: number, ref: SetRef | 'newest-run'): LabelSetRecord {
+  const sets = listLabelSets(db, datasetId)
+  let chosen: LabelSetRecord | undefined
+  if (ref === 'newest-run') chosen = sets.filter((s) => s.kind === 'predictions').at(-1)
+  else if (ref === 'annotation') chosen = annotationSet(db, datasetId)
+  else if (typeof ref === 'number') chosen = getLabelSet(db, ref)
+  else chosen = runLabelSet(db, Number(ref.slice(4)))
+  if (chosen && chosen.datasetId === datasetId) return chosen
 
   const known = sets.map((s) => `${s.id} ${s.kind} "${s.name}"`).join(', ') || 'none'
   throw new Error(
-    request.labelSetId !== undefined
-      ? `No label set ${request.labelSetId} in this dataset; known: ${known}`
-      : 'No detection run to evaluate; run `facemark annotate <images-dir>` first',
+    ref === 'newest-run'
+      ? 'No detection run to evaluate; run `facemark annotate <images-dir>` first'
+      : `No label set ${ref} in this dataset; known: ${known}`,
   )
 }
