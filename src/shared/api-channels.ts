@@ -29,6 +29,12 @@ export const API_CHANNELS = [
   'models/remove',
   'models/use',
   'models/add',
+  'review/label-sets',
+  'review/import-gt',
+  'review/compare',
+  'review/set-verdict',
+  'review/copy-face',
+  'review/delete-face',
 ] as const
 
 /** A channel name of the contract, e.g. `'faces/list'`. */

@@ -19,6 +19,7 @@ import type {
   LabelSetRecord,
   StoredFace,
 } from './records'
+import type { ImportGtSummary, ReviewLabelSet, ReviewReport, Verdict } from './review'
 
 export type { ApiChannel } from './api-channels'
 
@@ -69,13 +70,6 @@ const faceLabelSchema = z.strictObject({
   attributes: attributesSchema,
   quality: z.number().finite().nullable(),
 })
-
-// Compile-time checks that the enums above list exactly the record unions.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
-const _statusCheck: Same<z.infer<typeof imageStatus>, ImageStatus> = true
-const _sourceCheck: Same<z.infer<typeof faceSource>, FaceSource> = true
-void _statusCheck
-void _sourceCheck
 
 // Compile-time checks that the enums above list exactly the record unions.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
@@ -171,6 +165,15 @@ export interface DeleteFacesResponse {
   deleted: number
 }
 
+// Review knobs: fractions stay in [0, 1]; a minimum face size is a pixel count.
+const fraction = z.number().min(0).max(1)
+const reviewOptionsSchema = z.strictObject({
+  iouThreshold: fraction.min(0.05).optional(),
+  minFaceSize: z.number().min(0).max(10_000).optional(),
+  scoreThreshold: fraction.optional(),
+  failureThreshold: fraction.optional(),
+})
+
 /** The contract: channel name to request schema and (type-only) response. */
 export const api = {
   'datasets/list': channel<DatasetRecord[]>()(noPayload),
@@ -258,6 +261,24 @@ export const api = {
       steps: z.array(z.number().int().positive()).min(1).optional(),
     }),
   ),
+
+  /** Every label set of a dataset with its face count and, for a run, model and parameters. */
+  'review/label-sets': channel<ReviewLabelSet[]>()(z.strictObject({ datasetId: id })),
+  /** Ground-truth files (.mat folder, bbx_gt.txt, label.txt) into a `ground_truth` set. */
+  'review/import-gt': channel<ImportGtSummary>()(
+    z.strictObject({ datasetId: id, path: z.string().trim().min(1).max(4096) }),
+  ),
+  /** Compare two label sets: AP, curves, CED, per-face classes and the error cases. */
+  'review/compare': channel<ReviewReport>()(
+    z.strictObject({ predSetId: id, gtSetId: id, options: reviewOptionsSchema.optional() }),
+  ),
+  'review/set-verdict': channel<{ faceId: number; verdict: Verdict | null }>()(
+    z.strictObject({ faceId: id, verdict: z.enum(['gt_wrong', 'detector_wrong']).nullable() }),
+  ),
+  /** A miss into the annotation set, or a missing face into the ground truth. */
+  'review/copy-face': channel<StoredFace>()(z.strictObject({ faceId: id, labelSetId: id })),
+  /** A wrong face out of the ground truth or the annotation set (never out of a run). */
+  'review/delete-face': channel<{ faceId: number }>()(z.strictObject({ faceId: id })),
 } satisfies { [C in ApiChannel]: ChannelSpec<z.ZodType, unknown> }
 
 /** The contract's type, for deriving request and response types. */

@@ -18,6 +18,7 @@ import { faceHandlers } from './face-handlers'
 import { JobRegistry } from './job-registry'
 import { createThumbnailCache, type Thumbnail } from './thumbnail'
 import { modelHandlers } from './model-handlers'
+import { reviewHandlers } from './review-handlers'
 
 const log = logger('api')
 
@@ -109,6 +110,7 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
     'jobs/cancel': async ({ jobId }) => jobs.cancel(jobId),
 
     ...models.handlers,
+    ...reviewHandlers(ctx),
   }
 
   return {
