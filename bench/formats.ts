@@ -1,7 +1,10 @@
 /**
  * Annotation format and store speed at WIDER train scale: 12,880 images, ~160,000 faces.
  * Times parse and serialise of bbx_gt.txt and RetinaFace label.txt, a bulk import into a
- * SQLite file, and reading the whole set back. Run: `npx tsx bench/formats.ts`.
+ * SQLite file, and reading the whole set back; then the import job on a generated
+ * bbx_gt.txt and the export job in every format, each format's output imported again (YOLO
+ * needs image files for sizes, so its re-import is not timed here). Images are not on disk:
+ * sizes are set in the store as a previous probe would have. Run: `npx tsx bench/formats.ts`.
  * Writes bench/results/formats.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,6 +17,8 @@ import {
   serializeRetinaFaceLabels,
 } from '../src/main/formats/retinaface-label'
 import { parseWiderGt, serializeWiderGt } from '../src/main/formats/wider-gt'
+import { exportLabels, type ExportFormat } from '../src/main/jobs/export-labels'
+import { importLabels, type ImportFormat } from '../src/main/jobs/import-labels'
 import { openDatabase } from '../src/main/store/database'
 import { ensureDataset } from '../src/main/store/datasets'
 import { facesForSet, writeFace } from '../src/main/store/faces'
@@ -108,6 +113,91 @@ const [setId, insertMs] = time(() =>
 const [byImage, readSetMs] = time(() => facesForSet(db, setId))
 const [listed, listImagesMs] = time(() => listImages(db, 1))
 db.close()
+
+/**
+ * Wall milliseconds of an async call, with its value and its CPU milliseconds (user + system,
+ * all threads of this process). On a shared, loaded machine wall time mostly measures the
+ * neighbours; CPU time is what the job costs on one core.
+ */
+async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const start = performance.now()
+  const cpu = process.cpuUsage()
+  const value = await fn()
+  const used = process.cpuUsage(cpu)
+  return [
+    value,
+    Math.round(performance.now() - start),
+    Math.round((used.user + used.system) / 1000),
+  ]
+}
+
+// The jobs end to end: import the generated ground truth, export it in every format, and
+// import each export again.
+const jobsDb = openDatabase(join(dir, 'jobs.sqlite'))
+const gtFile = join(dir, 'wider_face_split', 'wider_face_train_bbx_gt.txt')
+mkdirSync(dirname(gtFile), { recursive: true })
+writeFileSync(gtFile, widerText)
+const [imported, importMs, importCpuMs] = await timeAsync(() =>
+  importLabels(jobsDb, { format: 'wider', path: gtFile, name: 'wider train' }),
+)
+jobsDb.transaction(() => {
+  const meta = { width: 1024, height: 1024, orientation: 1, sha256: null, byteSize: null }
+  for (const image of listImages(jobsDb, imported.datasetId)) {
+    upsertImage(jobsDb, imported.datasetId, image.relPath, meta)
+  }
+})()
+// The RetinaFace file carries landmarks and quality too, so exports have all fields to write.
+const retinaFile = join(dir, 'retina', 'label.txt')
+mkdirSync(dirname(retinaFile), { recursive: true })
+writeFileSync(retinaFile, retinaText)
+const full = await importLabels(jobsDb, {
+  format: 'retinaface',
+  path: retinaFile,
+  images: imported.root,
+})
+
+const FORMATS: [ExportFormat, ImportFormat | null, (out: string) => string][] = [
+  ['wider', 'wider', (out) => out],
+  ['retinaface', 'retinaface', (out) => out],
+  ['coco', 'coco', (out) => join(out, 'annotations.json')],
+  ['yolo-face', null, (out) => out],
+  ['yolo-pose', null, (out) => out],
+  ['labelme', 'labelme', (out) => out],
+]
+const jobs: Record<string, unknown> = {
+  importWiderGtMs: importMs,
+  importWiderGtCpuMs: importCpuMs,
+  importedFaces: imported.faces,
+}
+// BENCH_FORMATS=coco,labelme limits the jobs part to some formats, for profiling.
+const only = process.env.BENCH_FORMATS?.split(',')
+for (const [format, back, labelPath] of FORMATS) {
+  if (only && !only.includes(format)) continue
+  const out = join(dir, `export-${format}`)
+  const [summary, exportMs, exportCpuMs] = await timeAsync(() =>
+    exportLabels(jobsDb, {
+      datasetId: imported.datasetId,
+      format,
+      out: format === 'wider' || format === 'retinaface' ? `${out}.txt` : out,
+      labelSetId: full.labelSet.id,
+    }),
+  )
+  const entry: Record<string, unknown> = {
+    exportMs,
+    exportCpuMs,
+    faces: summary.faces,
+    notes: summary.notes,
+  }
+  if (back) {
+    const path = labelPath(format === 'wider' || format === 'retinaface' ? `${out}.txt` : out)
+    const [again, reimportMs, reimportCpuMs] = await timeAsync(() =>
+      importLabels(jobsDb, { format: back, path, images: imported.root, name: format }),
+    )
+    Object.assign(entry, { reimportMs, reimportCpuMs, reimportedFaces: again.faces })
+  }
+  jobs[format] = entry
+}
+jobsDb.close()
 rmSync(dir, { recursive: true, force: true })
 
 const report = {
@@ -135,6 +225,7 @@ const report = {
     readWholeSetMs: readSetMs,
     listImagesMs,
   },
+  jobs,
   checks: {
     widerRoundTrip:
       widerParsed.length === entries.length && serializeWiderGt(widerParsed) === widerText,

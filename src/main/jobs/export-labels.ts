@@ -112,7 +112,9 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   const groups = new Map<string, writers.ExportItem[]>()
   items.forEach((item, i) => {
     const key = splitOf?.[i] ?? ''
-    groups.set(key, [...(groups.get(key) ?? []), item])
+    const list = groups.get(key)
+    if (list) list.push(item)
+    else groups.set(key, [item])
   })
 
   // 3. Write into the temporary path, then swap it in.
@@ -128,6 +130,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
     copyImages: request.copyImages ?? false,
     stats: writers.emptyStats(),
     dirs: new Set(),
+    writes: [],
     step: () => {
       if (request.signal?.aborted) throw new Error('Export cancelled; nothing was written')
       request.onProgress?.({ phase: 'writing', total: items.length, done: ++done })
@@ -135,7 +138,9 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   }
   try {
     await writeAll(request, ctx, items, groups)
+    await writers.flushWrites(ctx)
   } catch (error) {
+    await Promise.allSettled(ctx.writes)
     await rm(temp, { recursive: true, force: true })
     throw error
   }
