@@ -37,6 +37,14 @@ const id = z.number().int().positive()
 const imageStatus = z.enum(['todo', 'in_progress', 'done', 'needs_review'])
 const faceSource = z.enum(['model', 'human', 'import'])
 const noPayload = z.strictObject({})
+const absolutePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute path')
+const share = z.number().finite().min(0).max(1)
+const level = z.number().int().min(0).max(2)
 const faceIds = z.array(id).min(1).max(10_000)
 
 // Face geometry from the editor: finite numbers only, so NaN never reaches SQLite.
@@ -111,6 +119,31 @@ export interface JobInfo {
   error: ApiErrorData | null
   startedAt: string
   finishedAt: string | null
+}
+
+/** A label import or export running in the background (`labels/*` channels). */
+export interface LabelsJobInfo {
+  id: number
+  kind: 'import' | 'export'
+  state: 'running' | 'finished' | 'failed' | 'cancelled'
+  /** `reading`, `probing`, `writing`, `finished`; counts are images. */
+  progress: { phase: string; total: number; done: number }
+  summary: LabelsJobSummary | null
+  error: ApiErrorData | null
+  startedAt: string
+  finishedAt: string | null
+}
+
+/** What a finished import or export reports. */
+export interface LabelsJobSummary {
+  datasetId: number
+  labelSetId: number
+  images: number
+  faces: number
+  /** The export's folder or file; null for imports. */
+  out: string | null
+  /** Warnings in words: missing images, problems by file and line, what a format dropped. */
+  notes: string[]
 }
 
 /** The answer of `datasets/open`. */
@@ -240,6 +273,60 @@ export const api = {
   'jobs/list': channel<JobInfo[]>()(noPayload),
   'jobs/progress': channel<JobInfo>()(z.strictObject({ jobId: id })),
   'jobs/cancel': channel<JobInfo>()(z.strictObject({ jobId: id })),
+
+  /** Imports a label file or folder as a new ground-truth set, in the background. */
+  'labels/import': channel<LabelsJobInfo>()(
+    z.strictObject({
+      format: z.enum(['wider', 'retinaface', 'coco', 'yolo-face', 'yolo-pose', 'labelme']),
+      path: absolutePath,
+      images: absolutePath.optional(),
+      name: z.string().trim().min(1).max(200).optional(),
+    }),
+  ),
+  /** Exports a label set in the background; see `facemark export` for the layouts. */
+  'labels/export': channel<LabelsJobInfo>()(
+    z.strictObject({
+      datasetId: id,
+      labelSetId: id.optional(),
+      format: z.enum([
+        'retinaface',
+        'wider',
+        'wider-predictions',
+        'coco',
+        'yolo-face',
+        'yolo-pose',
+        'labelme',
+        'aligned',
+      ]),
+      out: absolutePath,
+      copyImages: z.boolean().optional(),
+      split: z
+        .strictObject({
+          by: z.enum(['random', 'event']),
+          ratios: z.strictObject({ train: share, val: share, test: share }),
+          seed: z.number().int(),
+        })
+        .optional(),
+      filter: z
+        .strictObject({
+          status: z.array(imageStatus).max(4).optional(),
+          minFaceSize: z.number().finite().nonnegative().optional(),
+          dropInvalid: z.boolean().optional(),
+          maxAttributes: z
+            .strictObject({
+              blur: level.optional(),
+              expression: level.optional(),
+              illumination: level.optional(),
+              occlusion: level.optional(),
+              pose: level.optional(),
+            })
+            .optional(),
+        })
+        .optional(),
+    }),
+  ),
+  'labels/job': channel<LabelsJobInfo>()(z.strictObject({ jobId: id })),
+  'labels/cancel': channel<LabelsJobInfo>()(z.strictObject({ jobId: id })),
 
   /** Every known model and its state; poll it while an install runs. */
   'models/list': channel<ModelInfo[]>()(noPayload),

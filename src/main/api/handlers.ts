@@ -14,6 +14,7 @@ import { listFaces } from '../store/faces'
 import { getImage, listImages, setImageStatus } from '../store/images'
 import { annotationSet, getLabelSet } from '../store/label-sets'
 import { renderDisplayImage, type DisplayImage } from './display-image'
+import { labelsHandlers } from './dataio-handlers'
 import { faceHandlers } from './face-handlers'
 import { JobRegistry } from './job-registry'
 import { createThumbnailCache, type Thumbnail } from './thumbnail'
@@ -54,6 +55,7 @@ const imageIdSchema = z.coerce.number().int().positive()
 export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService {
   const jobs = new JobRegistry()
   const models = modelHandlers(ctx)
+  const labels = labelsHandlers(ctx)
   const annotate = options.annotate ?? annotateFolder
   const thumbnail = createThumbnailCache()
   const faces = faceHandlers(ctx, {
@@ -110,6 +112,7 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
     'jobs/cancel': async ({ jobId }) => jobs.cancel(jobId),
 
     ...models.handlers,
+    ...labels.handlers,
     ...reviewHandlers(ctx),
   }
 
@@ -129,6 +132,7 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
     close: () => {
       jobs.cancelAll()
       models.close()
+      labels.close()
     },
   }
 }
