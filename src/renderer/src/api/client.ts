@@ -15,6 +15,8 @@ export interface FacemarkClient {
   /** The contract's methods, resolving to values and rejecting with {@link ApiError}. */
   api: ApiMethods<'value'>
   loadImage(imageId: number, signal?: AbortSignal): Promise<LoadedImage>
+  /** A small list thumbnail, as a URL an `<img>` can load (cookie or custom scheme). */
+  thumbnailUrl(imageId: number): string
   /** Native folder picker; null in the browser, where the user types a path instead. */
   pickFolder: (() => Promise<string | null>) | null
   /** The path of a dropped folder; null in the browser, which hides paths from pages. */
@@ -42,6 +44,7 @@ function createClient(): FacemarkClient {
       transport: 'ipc',
       api: unwrapMethods(methods),
       loadImage: (id, signal) => fetchImage(`${IMAGE_PROTOCOL}://image/${id}`, {}, signal),
+      thumbnailUrl: (id) => `${IMAGE_PROTOCOL}://thumb/${id}`,
       pickFolder: async () => unwrapResult(await shell.pickFolder()),
       pathForFile: (file) => shell.pathForFile(file),
     }
@@ -52,6 +55,8 @@ function createClient(): FacemarkClient {
     transport: 'http',
     api: unwrapMethods(httpApi(token)),
     loadImage: (id, signal) => fetchImage(`/image/${id}`, { 'x-facemark-token': token }, signal),
+    // The page was opened with ?token=, which set the session cookie an <img> request carries.
+    thumbnailUrl: (id) => `/thumb/${id}`,
     pickFolder: null,
     pathForFile: null,
   }

@@ -1,5 +1,7 @@
-import { hasPosition, type Box, type Landmark } from '@shared/face'
+import type { Box, Landmark } from '@shared/face'
 import type { FaceSource } from '@shared/records'
+import { HANDLES, handlePoint } from '@renderer/editor/geometry'
+import type { Preview } from '@renderer/editor/types'
 import { BOX_COLORS, landmarkColor } from './palette'
 import { toImage, toScreen, type ViewTransform } from './viewport'
 
@@ -33,6 +35,16 @@ export interface DrawnFace {
   }[]
 }
 
+/** Editing overlays: what is selected, previewed, suggested or suspicious. */
+export interface Overlay {
+  selected: ReadonlySet<number>
+  activeLandmark: number | null
+  preview: Preview | null
+  /** Assisted landmarks offered for a face, drawn dashed until accepted. */
+  suggestion: { faceId: number; landmarks: Landmark[] } | null
+  warned: ReadonlySet<number>
+}
+
 /** Everything one paint needs; the engine swaps parts of it as the store changes. */
 export interface Scene {
   image: CanvasImageSource | null
@@ -45,28 +57,15 @@ const BOX_LINE = 2
 const POINT_RADIUS = 3
 /** Scores are labelled only on faces tall enough on screen for the text to stay readable. */
 const MIN_LABEL_HEIGHT = 14
+/** Below this screen width a face's points are drawn as plain squares, a lot cheaper. */
+const SMALL_FACE_PX = 14
+const SELECTED_COLOR = '#ffffff'
+const WARNING_COLOR = '#ff9500'
+const HANDLE_SIZE = 6
 
-/**
- * Paints one frame and reports what it drew. Order matters: labels, then landmarks, then
- * boxes, so a box outline is never hidden by a neighbour's label in a crowd.
- */
-export function drawScene(
-  ctx: CanvasRenderingContext2D,
-  scene: Scene,
-  view: ViewTransform,
-): DrawnFace[] {
-  if (scene.image && scene.imageSize) {
-    // Drawn at the original size: a downscaled display bitmap stretches back exactly.
-    const { width, height } = scene.imageSize
-    ctx.imageSmoothingQuality = 'high'
-    ctx.drawImage(scene.image, view.offsetX, view.offsetY, width * view.scale, height * view.scale)
-  }
-
-  const drawn = scene.faces.map((face) => layoutFace(face, view))
-  for (const face of drawn) drawLabel(ctx, face)
-  for (const face of drawn) drawLandmarks(ctx, face)
-  for (const face of drawn) drawBox(ctx, face)
-  return drawn
+/** Lays out every face for a view: screen geometry plus the image values it maps back to. */
+export function layoutFaces(faces: readonly CanvasFace[], view: ViewTransform): DrawnFace[] {
+  return faces.map((face) => layoutFace(face, view))
 }
 
 function layoutFace(face: CanvasFace, view: ViewTransform): DrawnFace {
@@ -104,30 +103,120 @@ function layoutFace(face: CanvasFace, view: ViewTransform): DrawnFace {
   }
 }
 
-function drawBox(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
-  ctx.lineWidth = BOX_LINE
-  ctx.strokeStyle = face.color
-  ctx.strokeRect(face.screen.x, face.screen.y, face.screen.width, face.screen.height)
+/**
+ * Paints faces batched by colour: one path per box colour and per landmark colour, so a
+ * crowd of 1,000 faces costs a dozen strokes rather than thousands. Faces entirely off
+ * screen are skipped. Order: labels, landmarks, boxes, so no box edge hides under a label.
+ */
+export function drawFaces(
+  ctx: CanvasRenderingContext2D,
+  drawn: readonly DrawnFace[],
+  overlay: Overlay,
+  screen: { width: number; height: number },
+): void {
+  const visible = drawn.filter(
+    (f) =>
+      f.screen.x + f.screen.width >= -20 &&
+      f.screen.y + f.screen.height >= -20 &&
+      f.screen.x <= screen.width + 20 &&
+      f.screen.y <= screen.height + 20,
+  )
+
+  // Few enough labels to read; in a zoomed-out crowd they would only be noise.
+  if (visible.length <= 400) for (const face of visible) drawLabel(ctx, face)
+  drawLandmarks(ctx, visible)
+  drawBoxes(ctx, visible, overlay)
 }
 
-function drawLandmarks(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
-  for (const point of face.landmarks) {
-    if (!hasPosition(point)) continue
-    ctx.beginPath()
-    ctx.arc(point.screenX, point.screenY, POINT_RADIUS, 0, Math.PI * 2)
-    ctx.lineWidth = 1
-    ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)'
-    ctx.stroke()
-    // An occluded point is a ring: its position is a guess, not something seen.
-    if (point.visibility === 'visible') {
-      ctx.fillStyle = point.color
-      ctx.fill()
-    } else {
-      ctx.lineWidth = 2
-      ctx.strokeStyle = point.color
-      ctx.stroke()
+function drawBoxes(ctx: CanvasRenderingContext2D, faces: DrawnFace[], overlay: Overlay): void {
+  const paths = new Map<string, Path2D>()
+  for (const face of faces) {
+    let path = paths.get(face.color)
+    if (!path) paths.set(face.color, (path = new Path2D()))
+    path.rect(face.screen.x, face.screen.y, face.screen.width, face.screen.height)
+  }
+  ctx.lineWidth = BOX_LINE
+  for (const [color, path] of paths) {
+    ctx.strokeStyle = color
+    ctx.stroke(path)
+  }
+
+  // Warnings and selection on top, so they read even in a dense crowd.
+  const warned = faces.filter((f) => overlay.warned.has(f.id))
+  if (warned.length) {
+    const path = new Path2D()
+    for (const f of warned)
+      path.rect(f.screen.x - 3, f.screen.y - 3, f.screen.width + 6, f.screen.height + 6)
+    ctx.setLineDash([4, 3])
+    ctx.lineWidth = 1.5
+    ctx.strokeStyle = WARNING_COLOR
+    ctx.stroke(path)
+    ctx.setLineDash([])
+  }
+  for (const face of faces) if (overlay.selected.has(face.id)) drawSelection(ctx, face)
+}
+
+function drawSelection(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
+  const { x, y, width, height } = face.screen
+  ctx.lineWidth = 1
+  ctx.strokeStyle = SELECTED_COLOR
+  ctx.strokeRect(x - 1.5, y - 1.5, width + 3, height + 3)
+  if (Math.min(width, height) < 21) return
+  ctx.fillStyle = SELECTED_COLOR
+  ctx.strokeStyle = '#000000'
+  for (const handle of HANDLES) {
+    const p = handlePoint(face.screen, handle)
+    ctx.fillRect(p.x - HANDLE_SIZE / 2, p.y - HANDLE_SIZE / 2, HANDLE_SIZE, HANDLE_SIZE)
+    ctx.strokeRect(p.x - HANDLE_SIZE / 2, p.y - HANDLE_SIZE / 2, HANDLE_SIZE, HANDLE_SIZE)
+  }
+}
+
+function drawLandmarks(ctx: CanvasRenderingContext2D, faces: DrawnFace[]): void {
+  // index → [filled (visible), ring (occluded)] paths
+  const filled = new Map<string, Path2D>()
+  const rings = new Map<string, Path2D>()
+  const outline = new Path2D()
+  const squares = new Map<string, Path2D>()
+
+  for (const face of faces) {
+    const small = face.screen.width < SMALL_FACE_PX
+    for (const p of face.landmarks) {
+      if (p.visibility === 'absent') continue
+      if (small) {
+        pathFor(squares, p.color).rect(p.screenX - 1, p.screenY - 1, 2, 2)
+        continue
+      }
+      const target = pathFor(p.visibility === 'visible' ? filled : rings, p.color)
+      target.moveTo(p.screenX + POINT_RADIUS, p.screenY)
+      target.arc(p.screenX, p.screenY, POINT_RADIUS, 0, Math.PI * 2)
+      outline.moveTo(p.screenX + POINT_RADIUS + 1, p.screenY)
+      outline.arc(p.screenX, p.screenY, POINT_RADIUS + 1, 0, Math.PI * 2)
     }
   }
+
+  ctx.lineWidth = 1
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)'
+  ctx.stroke(outline)
+  for (const [color, path] of filled) {
+    ctx.fillStyle = color
+    ctx.fill(path)
+  }
+  // An occluded point is a ring: its position is a guess, not something seen.
+  ctx.lineWidth = 2
+  for (const [color, path] of rings) {
+    ctx.strokeStyle = color
+    ctx.stroke(path)
+  }
+  for (const [color, path] of squares) {
+    ctx.fillStyle = color
+    ctx.fill(path)
+  }
+}
+
+function pathFor(paths: Map<string, Path2D>, color: string): Path2D {
+  let path = paths.get(color)
+  if (!path) paths.set(color, (path = new Path2D()))
+  return path
 }
 
 function drawLabel(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
@@ -142,4 +231,40 @@ function drawLabel(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
   ctx.fillStyle = face.color
   ctx.textBaseline = 'middle'
   ctx.fillText(text, x + 3, y + 7.5)
+}
+
+/**
+ * The gesture in progress on top of everything: a draft box, a selection area, or the face
+ * being dragged; and the landmarks the detector suggests, dashed.
+ */
+export function drawOverlay(ctx: CanvasRenderingContext2D, overlay: Overlay, view: ViewTransform) {
+  const preview = overlay.preview
+  if (preview && preview.kind !== 'face') {
+    const s = toScreen(view, preview.box.x, preview.box.y)
+    ctx.setLineDash(preview.kind === 'area' ? [5, 4] : [])
+    ctx.lineWidth = preview.kind === 'area' ? 1 : BOX_LINE
+    ctx.strokeStyle = preview.kind === 'area' ? SELECTED_COLOR : BOX_COLORS.human
+    ctx.strokeRect(s.x, s.y, preview.box.width * view.scale, preview.box.height * view.scale)
+    ctx.setLineDash([])
+  }
+
+  const suggestion = overlay.suggestion
+  if (suggestion) {
+    ctx.setLineDash([2, 2])
+    ctx.lineWidth = 2
+    suggestion.landmarks.forEach((p, i) => {
+      const s = toScreen(view, p.x, p.y)
+      ctx.beginPath()
+      ctx.arc(s.x, s.y, POINT_RADIUS + 2, 0, Math.PI * 2)
+      ctx.strokeStyle = landmarkColor(i)
+      ctx.stroke()
+    })
+    ctx.setLineDash([])
+  }
+}
+
+/** The face being dragged, drawn as it would be stored. */
+export function previewFace(face: CanvasFace, preview: Preview | null): CanvasFace {
+  if (preview?.kind !== 'face' || preview.faceId !== face.id) return face
+  return { ...face, box: preview.box, landmarks: preview.landmarks }
 }

@@ -37,3 +37,45 @@ export function toScreen(view: ViewTransform, x: number, y: number): { x: number
 export function toImage(view: ViewTransform, x: number, y: number): { x: number; y: number } {
   return { x: (x - view.offsetX) / view.scale, y: (y - view.offsetY) / view.scale }
 }
+
+/** Zoom limits: far enough out to see a whole panorama, in far enough for sub-pixel work. */
+export const MIN_SCALE = 0.01
+export const MAX_SCALE = 64
+
+/** The view zoomed by `factor` about a fixed screen point (the pointer stays on its pixel). */
+export function zoomAt(view: ViewTransform, factor: number, at: { x: number; y: number }) {
+  const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.scale * factor))
+  const k = scale / view.scale
+  return {
+    scale,
+    offsetX: at.x - (at.x - view.offsetX) * k,
+    offsetY: at.y - (at.y - view.offsetY) * k,
+  }
+}
+
+/** The view moved by a screen-pixel delta. */
+export function panBy(view: ViewTransform, dx: number, dy: number): ViewTransform {
+  return { ...view, offsetX: view.offsetX + dx, offsetY: view.offsetY + dy }
+}
+
+/**
+ * The view centred on a box, which then fills `fill` of the canvas's shorter side: zoom to
+ * face for tiny faces, at least `minScale` so a 20 px face ends up hundreds of pixels tall.
+ */
+export function focusView(
+  canvas: Size,
+  box: { x: number; y: number; width: number; height: number },
+  fill = 0.4,
+  minScale = 1,
+): ViewTransform {
+  const side = Math.max(box.width, box.height, 1)
+  const scale = Math.min(
+    MAX_SCALE,
+    Math.max(minScale, (Math.min(canvas.width, canvas.height) * fill) / side),
+  )
+  return {
+    scale,
+    offsetX: canvas.width / 2 - (box.x + box.width / 2) * scale,
+    offsetY: canvas.height / 2 - (box.y + box.height / 2) * scale,
+  }
+}

@@ -1,27 +1,12 @@
-import { onBeforeUnmount, onMounted } from 'vue'
-
 import { client } from '@renderer/api/client'
 import { useDatasetStore } from '@renderer/stores/datasets'
-import { useImageQueueStore } from '@renderer/stores/image-queue'
 
 /**
- * Window-wide input: ↑/↓ (or k/j) step through the image list, and a folder dropped anywhere
- * opens like a picked one. Returns the drag handlers for the root element.
+ * Window-wide input: a folder dropped anywhere opens like a picked one. Returns the drag
+ * handlers for the root element. Keys (image stepping included) live in use-editor-keys.ts.
  */
 export function useAppInput() {
   const datasets = useDatasetStore()
-  const queue = useImageQueueStore()
-
-  function onKey(event: KeyboardEvent): void {
-    if (event.target instanceof HTMLInputElement) return
-    if (event.key === 'ArrowDown' || event.key === 'j') void queue.step(1)
-    else if (event.key === 'ArrowUp' || event.key === 'k') void queue.step(-1)
-    else return
-    event.preventDefault()
-  }
-
-  onMounted(() => window.addEventListener('keydown', onKey))
-  onBeforeUnmount(() => window.removeEventListener('keydown', onKey))
 
   return {
     // Dropping anything must never navigate the window away from the app.

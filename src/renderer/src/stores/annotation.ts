@@ -1,27 +1,83 @@
 import { defineStore } from 'pinia'
-import { markRaw, ref, shallowRef } from 'vue'
+import { computed, markRaw, ref, shallowRef } from 'vue'
 
 import type { ApiError } from '@shared/api-error'
+import type { Landmark } from '@shared/face'
 import type { ImageRecord, LabelSetRecord, StoredFace } from '@shared/records'
 import { client, type LoadedImage } from '@renderer/api/client'
+import type { ReviewFocus } from '@renderer/canvas/comparison'
+import { faceWarnings, type GeometryWarning } from '@renderer/editor/geometry'
+import { createAnnotationEdits } from './annotation-edits'
 import { asApiError, createTicketer, type RequestStatus } from './request'
 
+/** Landmarks the detector offers for a face drawn by hand, until accepted or dismissed. */
+export interface LandmarkSuggestion {
+  faceId: number
+  landmarks: Landmark[]
+  score: number
+}
+
+/** Lowest proposal score the annotation set holds (the pre-annotation proposal threshold). */
+export const PROPOSAL_FLOOR = 0.5
+
 /**
- * The selected image: its display bitmap and the faces of the annotation set. The next
- * issue adds editing actions here (update, insert, delete, visibility), each a new channel.
+ * The selected image, its display bitmap and the faces of the annotation set, plus the
+ * editing state around them: selection, threshold, suggestion and the per-image undo
+ * history. Every edit action (annotation-edits.ts) writes through the typed API at once.
  */
 export const useAnnotationStore = defineStore('annotation', () => {
   const imageId = ref<number | null>(null)
   const image = ref<ImageRecord | null>(null)
   const labelSet = ref<LabelSetRecord | null>(null)
-  const faces = ref<StoredFace[]>([])
+  // Replaced, never mutated: 1,000 faces behind a deep proxy would make every read slow.
+  const faces = shallowRef<StoredFace[]>([])
   // A bitmap must stay unproxied: canvas drawImage() rejects a reactive Proxy.
   const display = shallowRef<LoadedImage | null>(null)
   const status = ref<RequestStatus>('idle')
   const error = ref<ApiError | null>(null)
 
+  const selection = shallowRef<number[]>([])
+  /** The landmark of the selected face that keys (V, Alt+arrows) act on. */
+  const activeLandmark = ref<number | null>(null)
+  /** Model proposals below this score are hidden and left out of "accept all". */
+  const threshold = ref(PROPOSAL_FLOOR)
+  const suggestion = shallowRef<LandmarkSuggestion | null>(null)
+  const suggesting = ref(false)
+  /** A review case shown in the editor (zoomed, with the compared sets drawn); null when none. */
+  const reviewFocus = shallowRef<ReviewFocus | null>(null)
+
   const tickets = createTicketer()
   let inFlight: AbortController | null = null
+
+  /** The faces on the canvas: people's faces always, proposals at or above the threshold. */
+  const shownFaces = computed(() =>
+    faces.value.filter((f) => f.source !== 'model' || (f.score ?? 1) >= threshold.value),
+  )
+  const proposals = computed(() => shownFaces.value.filter((f) => f.source === 'model'))
+  const selectedFaces = computed(() => {
+    const ids = new Set(selection.value)
+    return faces.value.filter((f) => ids.has(f.id))
+  })
+  const warnings = computed(() => {
+    const byId = new Map<number, GeometryWarning[]>()
+    for (const face of faces.value) {
+      const found = faceWarnings(face.box, face.landmarks)
+      if (found.length) byId.set(face.id, found)
+    }
+    return byId
+  })
+
+  const edits = createAnnotationEdits({
+    imageId,
+    image,
+    faces,
+    selection,
+    activeLandmark,
+    suggestion,
+    suggesting,
+    threshold,
+    error,
+  })
 
   /**
    * Shows an image. Switching fast starts several loads; only the newest may write, and the
@@ -35,6 +91,9 @@ export const useAnnotationStore = defineStore('annotation', () => {
     imageId.value = id
     status.value = 'pending'
     error.value = null
+    selection.value = []
+    activeLandmark.value = null
+    suggestion.value = null
 
     try {
       const [record, list, loaded] = await Promise.all([
@@ -66,6 +125,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
     if (id === null || status.value === 'pending') return
     const ticket = tickets.next()
     try {
+      await edits.settled()
       const list = await client.api.faces.list({ imageId: id })
       if (!tickets.isCurrent(ticket)) return
       labelSet.value = list.labelSet
@@ -75,5 +135,32 @@ export const useAnnotationStore = defineStore('annotation', () => {
     }
   }
 
-  return { imageId, image, labelSet, faces, display, status, error, load, refreshFaces }
+  /** Opens a review case: the viewer zooms on its face and draws both compared sets. */
+  function showReviewFocus(focus: ReviewFocus | null): void {
+    reviewFocus.value = focus
+  }
+
+  return {
+    imageId,
+    image,
+    labelSet,
+    faces,
+    display,
+    status,
+    error,
+    selection,
+    activeLandmark,
+    threshold,
+    suggestion,
+    suggesting,
+    shownFaces,
+    proposals,
+    selectedFaces,
+    warnings,
+    load,
+    refreshFaces,
+    reviewFocus,
+    showReviewFocus,
+    ...edits,
+  }
 })

@@ -1,23 +1,37 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 
 import type { ApiError } from '@shared/api-error'
-import type { ImageRecord } from '@shared/records'
+import type { FaceSource, ImageRecord, ImageStatus } from '@shared/records'
 import { client } from '@renderer/api/client'
 import { useAnnotationStore } from './annotation'
 import { asApiError, createTicketer, type RequestStatus } from './request'
 
-/** The images of the open dataset, in path order, and which one is selected. */
+/** What the list may be narrowed to; null shows everything. */
+export interface ImageFilters {
+  status: ImageStatus | null
+  source: FaceSource | null
+}
+
+/**
+ * The images of the open dataset, in path order, and which one is selected. The list is a
+ * shallow ref replaced as a whole: 20,000 records behind a deep proxy cost more to wrap than
+ * to fetch.
+ */
 export const useImageQueueStore = defineStore('image-queue', () => {
   const datasetId = ref<number | null>(null)
-  const images = ref<ImageRecord[]>([])
+  const images = shallowRef<ImageRecord[]>([])
   const selectedId = ref<number | null>(null)
+  const filters = ref<ImageFilters>({ status: null, source: null })
   const status = ref<RequestStatus>('idle')
   const error = ref<ApiError | null>(null)
 
   const selectedIndex = computed(() => images.value.findIndex((i) => i.id === selectedId.value))
   const selected = computed(() => images.value[selectedIndex.value] ?? null)
   const faceTotal = computed(() => images.value.reduce((sum, image) => sum + image.faceCount, 0))
+  const proposalTotal = computed(() =>
+    images.value.reduce((sum, image) => sum + image.proposalCount, 0),
+  )
 
   const tickets = createTicketer()
 
@@ -33,7 +47,11 @@ export const useImageQueueStore = defineStore('image-queue', () => {
     error.value = null
 
     try {
-      const list = await client.api.images.list({ datasetId: id })
+      const list = await client.api.images.list({
+        datasetId: id,
+        status: filters.value.status ?? undefined,
+        source: filters.value.source ?? undefined,
+      })
       if (!tickets.isCurrent(ticket)) return
       images.value = list
       status.value = 'succeeded'
@@ -56,6 +74,12 @@ export const useImageQueueStore = defineStore('image-queue', () => {
     if (datasetId.value !== null) await load(datasetId.value)
   }
 
+  /** Narrows the list (server-side filter) and reloads it. */
+  async function setFilters(next: Partial<ImageFilters>): Promise<void> {
+    filters.value = { ...filters.value, ...next }
+    await refresh()
+  }
+
   async function select(imageId: number): Promise<void> {
     selectedId.value = imageId
     await useAnnotationStore().load(imageId)
@@ -70,18 +94,46 @@ export const useImageQueueStore = defineStore('image-queue', () => {
     if (images.value[to].id !== selectedId.value) await select(images.value[to].id)
   }
 
+  /** The next image (after the selected one, wrapping) with proposals still unconfirmed. */
+  async function nextUnconfirmed(): Promise<boolean> {
+    const list = images.value
+    const start = selectedIndex.value
+    for (let k = 1; k <= list.length; k++) {
+      const image = list[(start + k + list.length) % list.length]
+      if (image.proposalCount > 0 && image.id !== selectedId.value) {
+        await select(image.id)
+        return true
+      }
+    }
+    return false
+  }
+
+  /** Updates one row after an edit, without refetching 20,000 of them. */
+  function patchImage(imageId: number, patch: Partial<ImageRecord>): void {
+    const index = images.value.findIndex((i) => i.id === imageId)
+    if (index < 0) return
+    const next = images.value.slice()
+    next[index] = { ...next[index], ...patch }
+    images.value = next
+  }
+
   return {
     datasetId,
     images,
     selectedId,
+    filters,
     status,
     error,
     selectedIndex,
     selected,
     faceTotal,
+    proposalTotal,
     load,
     refresh,
+    setFilters,
     select,
     step,
+    nextUnconfirmed,
+    patchImage,
   }
 })
