@@ -20,7 +20,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'facemark-e2e-'))
-  const args = ['--db', join(dir, 'e2e.sqlite'), '--models', MODELS_DIR]
+  const db = join(dir, 'e2e.sqlite')
+  const args = ['--db', db, '--models', MODELS_DIR]
+  // The review spec runs the CLI on the same store to compare its numbers with the window's.
+  process.env.FACEMARK_E2E_DB = db
   const child = existsSync(BUNDLED_SERVER)
     ? spawn(process.execPath, [BUNDLED_SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn('npx', ['tsx', 'src/main/api/serve.ts', ...args], {
