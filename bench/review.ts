@@ -97,15 +97,27 @@ function synthesise(): ReviewImage[] {
   })
 }
 
-function time<T>(runs: number, work: () => T): { result: T; firstMs: number; bestMs: number } {
-  const ms: number[] = []
+/**
+ * Wall and CPU milliseconds of each run. The shared machine's load swamps wall time, so CPU
+ * time (user + system of this single-threaded process) is the figure to hold to the target.
+ */
+function time<T>(runs: number, work: () => T) {
+  const wall: number[] = []
+  const cpu: number[] = []
   let result!: T
   for (let r = 0; r < runs; r++) {
     const start = performance.now()
+    const used = process.cpuUsage()
     result = work()
-    ms.push(performance.now() - start)
+    const spent = process.cpuUsage(used)
+    wall.push(performance.now() - start)
+    cpu.push((spent.user + spent.system) / 1000)
   }
-  return { result, firstMs: Math.round(ms[0]), bestMs: Math.round(Math.min(...ms)) }
+  const ms = (values: number[]) => ({
+    first: Math.round(values[0]),
+    best: Math.round(Math.min(...values)),
+  })
+  return { result, wallMs: ms(wall), cpuMs: ms(cpu) }
 }
 
 const images = synthesise()
@@ -167,20 +179,20 @@ const report = {
   predictions: images.reduce((n, i) => n + i.predictions.length, 0),
   targetMs: 5000,
   subsets: {
-    firstRunMs: subsets.firstMs,
-    bestRunMs: subsets.bestMs,
+    wallMs: subsets.wallMs,
+    cpuMs: subsets.cpuMs,
     ap: ap(subsets.result),
     cases: subsets.result.cases.length,
   },
   text: {
-    firstRunMs: text.firstMs,
-    bestRunMs: text.bestMs,
+    wallMs: text.wallMs,
+    cpuMs: text.cpuMs,
     ap: ap(text.result),
     apRange: Number(text.result.apRange!.toFixed(6)),
     nmeMean: Number(text.result.nme!.mean.toFixed(6)),
     cases: text.result.cases.length,
   },
-  store: { firstRunMs: store.firstMs, bestRunMs: store.bestMs, ap: ap(store.result) },
+  store: { wallMs: store.wallMs, cpuMs: store.cpuMs, ap: ap(store.result) },
 }
 console.log(JSON.stringify(report, null, 2))
 
