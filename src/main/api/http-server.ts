@@ -181,7 +181,8 @@ async function handleThumbnail(res: ServerResponse, api: ApiService, rawId: stri
     res.end(thumb.data)
   } catch (error) {
     if (error instanceof ApiError) return sendError(res, error)
-    log.warn(`thumbnail ${rawId} could not be rendered`, error)
+    // A list scrolls past many files; a missing one is shown as an empty tile, not a warning.
+    log.debug(`thumbnail ${rawId} could not be rendered: ${String(error)}`)
     sendError(res, new ApiError('not_found', `Image ${rawId} could not be read from disk.`))
   }
 }

@@ -154,6 +154,18 @@ function drawBoxes(ctx: CanvasRenderingContext2D, faces: DrawnFace[], overlay: O
     ctx.setLineDash([])
   }
   for (const face of faces) if (overlay.selected.has(face.id)) drawSelection(ctx, face)
+
+  // The landmark that keys act on (1-5, V, Alt+arrows) wears a white ring.
+  const active = overlay.activeLandmark
+  const only = overlay.selected.size === 1 ? faces.find((f) => overlay.selected.has(f.id)) : null
+  const point = active !== null ? only?.landmarks[active] : undefined
+  if (point && point.visibility !== 'absent') {
+    ctx.lineWidth = 1.5
+    ctx.strokeStyle = SELECTED_COLOR
+    ctx.beginPath()
+    ctx.arc(point.screenX, point.screenY, POINT_RADIUS + 4, 0, Math.PI * 2)
+    ctx.stroke()
+  }
 }
 
 function drawSelection(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
