@@ -161,17 +161,6 @@ describe('when a file is damaged', () => {
     expect([ok.width, ok.height, png.width, png.height]).toEqual([640, 480, 640, 480])
     expect((await probeImage(cases('damaged-files', 'BR-17_png_named_jpg.jpg'))).format).toBe('png')
   })
-
-  it('names BMP as unsupported by this build', async () => {
-    const path = join(
-      await import('node:os').then((os) => os.tmpdir()),
-      `facemark-${process.pid}.bmp`,
-    )
-    await import('node:fs/promises').then((fs) =>
-      fs.writeFile(path, Buffer.from('BM\0\0\0\0\0\0\0\0')),
-    )
-    await expect(decodeImage(path)).rejects.toThrow(/BMP is not supported by this build/)
-  })
 })
 
 describe('when an image is huge', () => {

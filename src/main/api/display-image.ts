@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { openImage } from '../detect/image-input'
 
 import { DISPLAY_MAX_SIDE, type DisplayImageInfo } from '../../shared/display-image'
 
@@ -19,13 +19,13 @@ export async function renderDisplayImage(
   file: string,
   maxSide = DISPLAY_MAX_SIDE,
 ): Promise<DisplayImage> {
-  const meta = await sharp(file).metadata()
+  const meta = await (await openImage(file)).metadata()
   const turned = (meta.orientation ?? 1) >= 5
   const width = (turned ? meta.height : meta.width) ?? 0
   const height = (turned ? meta.width : meta.height) ?? 0
 
   // PNG keeps transparency; everything else becomes a high-quality JPEG, cheap to decode.
-  const pipeline = sharp(file)
+  const pipeline = (await openImage(file))
     .rotate()
     .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
   const encoded = meta.hasAlpha ? pipeline.png() : pipeline.jpeg({ quality: 90 })

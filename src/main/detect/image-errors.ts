@@ -14,21 +14,6 @@ export class ImageDecodeError extends Error {
 }
 
 /**
- * Refuse formats sharp cannot read with a precise reason instead of its generic "unsupported
- * image format". The prebuilt sharp has no ImageMagick, so BMP is not readable.
- */
-export async function sniffUnsupported(path: string): Promise<void> {
-  const head = await readBytes(path, 0, 4)
-  if (head.length >= 2 && head[0] === 0x42 && head[1] === 0x4d) {
-    throw new ImageDecodeError(
-      path,
-      'BMP is not supported by this build of the image library (sharp without ImageMagick); ' +
-        'convert the file to PNG',
-    )
-  }
-}
-
-/**
  * Map a sharp/libvips failure to a short human reason. The reason comes from the file's own
  * bytes where possible: libvips keeps one error buffer for all its threads, so under
  * concurrent decodes the message text can mix in another file's failure.

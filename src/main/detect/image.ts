@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp'
-import { ImageDecodeError, describeDecodeFailure, sniffUnsupported } from './image-errors'
+import { ImageDecodeError, describeDecodeFailure } from './image-errors'
+import { openImage, readBmpHeader } from './image-input'
 
 export { ImageDecodeError } from './image-errors'
 
@@ -46,13 +47,14 @@ export interface DecodeOptions {
  * @throws ImageDecodeError for empty, unreadable, unsupported or over-limit files.
  */
 export async function probeImage(path: string, options: DecodeOptions = {}): Promise<ImageInfo> {
-  await sniffUnsupported(path)
-
-  let meta: sharp.Metadata
+  let meta: { width?: number; height?: number; format?: string; orientation?: number }
   try {
     // The header of a pixel bomb is harmless to read; the limit is applied just below with a
-    // message that gives the size.
-    meta = await sharp(path, { limitInputPixels: false }).metadata()
+    // message that gives the size. BMP is read by bmp-ts, so its header is read here.
+    const bmp = await readBmpHeader(path)
+    meta = bmp
+      ? { ...bmp, format: 'bmp' }
+      : await sharp(path, { limitInputPixels: false }).metadata()
   } catch (error) {
     throw new ImageDecodeError(path, await describeDecodeFailure(path, error))
   }
@@ -86,8 +88,7 @@ export async function probeImage(path: string, options: DecodeOptions = {}): Pro
  * Decode a whole image to upright 8-bit sRGB: EXIF orientation applied, CMYK / 16-bit / grey /
  * palette / 1-bit converted (grey becomes three equal channels), alpha flattened on
  * {@link FLATTEN_BACKGROUND}, first frame only for GIF and TIFF. Supported: JPEG, PNG, WebP,
- * TIFF, GIF, AVIF; BMP is refused with a clear reason because this sharp build has no reader
- * for it.
+ * TIFF, GIF, AVIF and BMP (through bmp-ts, see image-input.ts).
  *
  * @throws ImageDecodeError with a short reason ("truncated JPEG", "empty file", ...).
  */
@@ -96,7 +97,7 @@ export async function decodeImage(
   options: DecodeOptions = {},
 ): Promise<DecodedImage> {
   const info = await probeImage(path, options)
-  const { data, info: out } = await run(path, open(path, options), (p) => p)
+  const { data, info: out } = await run(path, await open(path, options), (p) => p)
   return { rgb: data, width: out.width, height: out.height, orientation: info.orientation }
 }
 
@@ -116,7 +117,7 @@ export async function decodeDownscaled(
   const width = Math.max(1, Math.round(info.width * scale))
   const height = Math.max(1, Math.round(info.height * scale))
 
-  const { data } = await run(path, open(path, options), (p) =>
+  const { data } = await run(path, await open(path, options), (p) =>
     scale < 1 ? p.resize(width, height, { fit: 'fill', kernel: 'linear' }) : p,
   )
   return {
@@ -145,18 +146,19 @@ export async function decodeRegion(
   options: DecodeOptions = {},
 ): Promise<DecodedImage> {
   const info = await probeImage(path, options)
-  const { data } = await run(path, open(path, options), (p) => p.extract(region))
+  const { data } = await run(path, await open(path, options), (p) => p.extract(region))
   return { rgb: data, width: region.width, height: region.height, orientation: info.orientation }
 }
 
-function open(path: string, options: DecodeOptions): Sharp {
+async function open(path: string, options: DecodeOptions): Promise<Sharp> {
   // failOn 'warning' makes libjpeg's "premature end" and "corrupt data" warnings errors, so a
   // damaged file is reported instead of silently decoded with grey or smeared rows.
-  return sharp(path, {
+  const image = await openImage(path, {
     failOn: 'warning',
     limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
     pages: 1,
-  }).rotate()
+  })
+  return image.rotate()
 }
 
 async function run(path: string, pipeline: Sharp, shape: (p: Sharp) => Sharp) {
