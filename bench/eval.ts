@@ -9,26 +9,15 @@ import { fileURLToPath } from 'node:url'
 
 import { evaluateWider, type ProtocolImage, type ScoredBox } from '../src/main/eval/wider-protocol'
 import type { Box } from '../src/shared/face'
+import { mulberry32 } from '../src/shared/random'
 
 const IMAGES = 3000
 const FACES = 40_000
 const PREDICTIONS = 300_000
 const SETTINGS = ['easy', 'medium', 'hard']
 
-/** mulberry32: small, fast and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function synthesise(seed: number): ProtocolImage[] {
-  const rnd = prng(seed)
+  const rnd = mulberry32(seed)
   const gts: Box[][] = Array.from({ length: IMAGES }, () => [])
   const preds: ScoredBox[][] = Array.from({ length: IMAGES }, () => [])
 

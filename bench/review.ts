@@ -20,24 +20,13 @@ import { upsertImage } from '../src/main/store/images'
 import { createLabelSet } from '../src/main/store/label-sets'
 import { addSetImages, setFaceSubsets } from '../src/main/store/review'
 import { DEFAULT_ATTRIBUTES, type Box, type Landmark } from '../src/shared/face'
+import { mulberry32 } from '../src/shared/random'
 
 const IMAGES = 3000
 const FACES = 40_000
 const PREDICTIONS = 300_000
 
-/** mulberry32: small, fast and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const rnd = prng(20261204)
+const rnd = mulberry32(20261204)
 let nextId = 1
 
 function points(b: Box, jitter: number): Landmark[] {

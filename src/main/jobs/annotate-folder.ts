@@ -13,6 +13,7 @@ import {
   startRun,
 } from '../store/runs'
 import type { AppContext } from './context'
+import { forEachConcurrent } from './concurrency'
 import { hashFile, scanFolder } from './scan-folder'
 
 const log = logger('annotate')
@@ -154,17 +155,4 @@ export async function annotateFolder(
     currentPath: null,
   })
   return summary
-}
-
-/** Run `task` over `items` with at most `limit` in flight, in order of start. */
-async function forEachConcurrent<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const lane = async () => {
-    while (next < items.length) await task(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, lane))
 }

@@ -1,6 +1,7 @@
 import type { FaceRecord } from '../formats/labelled-image'
 import type { ImageRecord, ImageStatus } from '../../shared/records'
 import type { WiderAttributes } from '../../shared/face'
+import { mulberry32 } from '../../shared/random'
 
 /** Which images and faces an export keeps. Every field is optional: no filter keeps all. */
 export interface ExportFilter {
@@ -91,18 +92,6 @@ export function assignSplits<T extends { path: string }>(
 export function eventOf(path: string): string {
   const slash = path.lastIndexOf('/')
   return slash >= 0 ? path.slice(0, slash) : path
-}
-
-/** A small seeded generator (mulberry32): fast and the same on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

@@ -1,0 +1,14 @@
+/**
+ * A seeded generator (mulberry32) returning numbers in [0, 1): small, fast, and the same
+ * sequence on every platform, so a split or a synthetic benchmark set can be reproduced.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
