@@ -37,3 +37,19 @@ export interface DisplayImageInfo {
  * `facemark-image://thumb/<id>` in Electron.
  */
 export const THUMB_MAX_SIDE = 96
+
+/**
+ * Longest side of a full-resolution tile, `GET /tile/<id>?x=&y=&w=&h=` over HTTP and
+ * `facemark-image://tile/<id>?…` in Electron: an upright region of the original, one bitmap
+ * pixel per image pixel, which the viewer draws over the display image once the zoom asks
+ * for more detail than the display image holds.
+ */
+export const TILE_MAX_SIDE = 1024
+
+/** An upright region of an image in whole image pixels: the query of a tile request. */
+export interface TileRegion {
+  x: number
+  y: number
+  width: number
+  height: number
+}

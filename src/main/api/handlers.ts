@@ -18,6 +18,7 @@ import { labelsHandlers } from './dataio-handlers'
 import { faceHandlers } from './face-handlers'
 import { JobRegistry } from './job-registry'
 import { createThumbnailCache, type Thumbnail } from './thumbnail'
+import { createTileRenderer, parseTileRegion, type Tile } from './image-tiles'
 import { modelHandlers } from './model-handlers'
 import { reviewHandlers } from './review-handlers'
 
@@ -37,6 +38,8 @@ export interface ApiService {
   displayImage(rawId: unknown): Promise<DisplayImage>
   /** The list thumbnail route, cached in memory; `rawId` is validated here. */
   thumbnail(rawId: unknown): Promise<Thumbnail>
+  /** A full-resolution region of the upright image; `query` holds x, y, w, h from the URL. */
+  tile(rawId: unknown, query: Record<string, unknown>): Promise<Tile>
   /** Cancels background jobs; the caller closes the context afterwards. */
   close(): void
 }
@@ -58,6 +61,7 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
   const labels = labelsHandlers(ctx)
   const annotate = options.annotate ?? annotateFolder
   const thumbnail = createThumbnailCache()
+  const tile = createTileRenderer()
   const faces = faceHandlers(ctx, {
     requireImage: (imageId) => requireImage(ctx, imageId),
     imageFile: (image) => imageFile(ctx, image),
@@ -128,6 +132,12 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
       const parsed = imageIdSchema.safeParse(rawId)
       if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
       return thumbnail(imageFile(ctx, requireImage(ctx, parsed.data)))
+    },
+    tile: async (rawId, query) => {
+      const parsed = imageIdSchema.safeParse(rawId)
+      if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
+      const region = parseTileRegion(query)
+      return tile(imageFile(ctx, requireImage(ctx, parsed.data)), region)
     },
     close: () => {
       jobs.cancelAll()

@@ -123,6 +123,11 @@ async function handle(
     if (req.method !== 'GET') return sendStatus(res, 405, 'Use GET for /thumb/ routes.')
     return handleThumbnail(res, options.api, url.pathname.slice('/thumb/'.length))
   }
+  if (url.pathname.startsWith('/tile/')) {
+    if (req.method !== 'GET') return sendStatus(res, 405, 'Use GET for /tile/ routes.')
+    const query = Object.fromEntries(url.searchParams)
+    return handleTile(res, options.api, url.pathname.slice('/tile/'.length), query)
+  }
   if (req.method !== 'GET') return sendStatus(res, 405, 'Only GET serves files.')
 
   if (fromQuery) {
@@ -183,6 +188,27 @@ async function handleThumbnail(res: ServerResponse, api: ApiService, rawId: stri
     if (error instanceof ApiError) return sendError(res, error)
     // A list scrolls past many files; a missing one is shown as an empty tile, not a warning.
     log.debug(`thumbnail ${rawId} could not be rendered: ${String(error)}`)
+    sendError(res, new ApiError('not_found', `Image ${rawId} could not be read from disk.`))
+  }
+}
+
+async function handleTile(
+  res: ServerResponse,
+  api: ApiService,
+  rawId: string,
+  query: Record<string, string>,
+) {
+  try {
+    const tile = await api.tile(rawId, query)
+    res.writeHead(200, {
+      'Content-Type': tile.contentType,
+      'Content-Length': tile.data.length,
+      'Cache-Control': 'private, max-age=60',
+    })
+    res.end(tile.data)
+  } catch (error) {
+    if (error instanceof ApiError) return sendError(res, error)
+    log.warn(`tile of image ${rawId} could not be rendered`, error)
     sendError(res, new ApiError('not_found', `Image ${rawId} could not be read from disk.`))
   }
 }

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 
 import type { Box, DetectedFace } from '../../shared/face'
 import { boxIou, clipBox } from '../../shared/geometry'
+import { openImage } from '../detect/image-input'
 import type { DetectorService } from '../jobs/context'
 
 /** Context around the drawn box, per side, as a fraction of its size: RetinaFace needs some. */
@@ -55,7 +55,9 @@ export async function suggestLandmarks(
   const dir = await mkdtemp(join(tmpdir(), 'facemark-assist-'))
   try {
     const crop = join(dir, 'crop.png')
-    await sharp(file)
+    // openImage, not sharp(file): the prebuilt sharp cannot read BMP.
+    const image = await openImage(file)
+    await image
       .rotate()
       .extract({ left, top, width, height })
       .resize(outWidth, outHeight, { fit: 'fill', kernel: 'cubic' })

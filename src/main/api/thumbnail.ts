@@ -1,6 +1,5 @@
-import sharp from 'sharp'
-
 import { THUMB_MAX_SIDE } from '../../shared/display-image'
+import { openImage } from '../detect/image-input'
 
 /** A small JPEG for the image list. */
 export interface Thumbnail {
@@ -37,7 +36,9 @@ export function createThumbnailCache(limit = CACHE_LIMIT) {
 }
 
 async function render(file: string): Promise<Thumbnail> {
-  const data = await sharp(file, { failOn: 'none' })
+  // openImage, not sharp(file): the prebuilt sharp cannot read BMP.
+  const image = await openImage(file, { failOn: 'none' })
+  const data = await image
     .rotate()
     .resize({ width: THUMB_MAX_SIDE, height: THUMB_MAX_SIDE, fit: 'inside' })
     .flatten({ background: '#ffffff' })

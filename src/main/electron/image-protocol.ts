@@ -21,8 +21,9 @@ export function registerImageScheme(): void {
 }
 
 /**
- * Serves `facemark-image://image/<id>` from the same display-image route the HTTP server
- * uses, so both transports show identical bitmaps with identical size headers.
+ * Serves `facemark-image://image/<id>` (and `thumb/<id>`, `tile/<id>?x=&y=&w=&h=`) from the
+ * same routes the HTTP server uses, so both transports show identical bitmaps with identical
+ * size headers.
  */
 export function handleImageProtocol(api: ApiService): void {
   protocol.handle(IMAGE_PROTOCOL, async (request) => {
@@ -39,6 +40,19 @@ export function handleImageProtocol(api: ApiService): void {
         })
       } catch {
         return new Response('Not found', { status: 404, headers: cors })
+      }
+    }
+    if (url.hostname === 'tile') {
+      try {
+        const tile = await api.tile(url.pathname.slice(1), Object.fromEntries(url.searchParams))
+        return new Response(new Uint8Array(tile.data), {
+          headers: { ...cors, 'Content-Type': tile.contentType },
+        })
+      } catch (error) {
+        const message = error instanceof ApiError ? error.message : 'The image could not be read.'
+        if (!(error instanceof ApiError)) log.warn(`tile ${url.pathname} failed`, error)
+        const status = error instanceof ApiError && error.code === 'invalid_request' ? 400 : 404
+        return new Response(message, { status, headers: cors })
       }
     }
     if (url.hostname !== 'image') return new Response('Not found', { status: 404, headers: cors })
