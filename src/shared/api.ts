@@ -277,7 +277,15 @@ export const api = {
   /** Imports a label file or folder as a new ground-truth set, in the background. */
   'labels/import': channel<LabelsJobInfo>()(
     z.strictObject({
-      format: z.enum(['wider', 'retinaface', 'coco', 'yolo-face', 'yolo-pose', 'labelme']),
+      format: z.enum([
+        'wider',
+        'wider-mat',
+        'retinaface',
+        'coco',
+        'yolo-face',
+        'yolo-pose',
+        'labelme',
+      ]),
       path: absolutePath,
       images: absolutePath.optional(),
       name: z.string().trim().min(1).max(200).optional(),

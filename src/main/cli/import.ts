@@ -11,7 +11,10 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import a label file or folder as a new ground-truth label set')
-    .argument('<path>', 'label file (wider, retinaface, coco) or folder (yolo-*, labelme)')
+    .argument(
+      '<path>',
+      'label file (wider, retinaface, coco) or folder (yolo-*, labelme, wider-mat: the official .mat files)',
+    )
     .addOption(dbOption())
     .addOption(
       new Option('--format <format>', 'input format').choices(IMPORT_FORMATS).makeOptionMandatory(),

@@ -2,8 +2,7 @@ import type { LabelSetRecord } from '../../shared/records'
 import type { NmeSummary, ReviewOptions, ReviewReport } from '../../shared/review'
 import type { Db } from '../store/database'
 import { annotationSet, getLabelSet, listLabelSets, runLabelSet } from '../store/label-sets'
-import type { GtSource } from '../review/gt-files'
-import { importGroundTruth } from '../review/import-gt'
+import { importGroundTruth, type GtSource } from '../review/import-gt'
 import { reviewLabelSets } from '../review/load'
 
 /**

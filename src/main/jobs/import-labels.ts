@@ -3,7 +3,6 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 
 import type { LabelSetRecord } from '../../shared/records'
 import { probeImage } from '../detect/image'
-import type { FaceRecord } from '../formats/labelled-image'
 import { logger } from '../log'
 import type { Db } from '../store/database'
 import { ensureDataset, listDatasets } from '../store/datasets'
@@ -11,15 +10,26 @@ import { writeFace } from '../store/faces'
 import { setFaceIdentity } from '../store/identities'
 import { listImages, markImageUnreadable, upsertImage } from '../store/images'
 import { createLabelSet } from '../store/label-sets'
+import { addSetImages, setFaceSubsets } from '../store/review'
 import { now } from '../store/statements'
+import { widerPath } from './dataset-paths'
 import {
+  readLabelFile,
   readLabelSource,
   type ImportFormat,
   type ImportProblem,
+  type SourceFace,
   type SourceImage,
+  type StandaloneFormat,
 } from './label-sources'
 
-export { IMPORT_FORMATS, type ImportFormat, type ImportProblem } from './label-sources'
+export {
+  IMPORT_FORMATS,
+  STANDALONE_FORMATS,
+  type ImportFormat,
+  type ImportProblem,
+  type StandaloneFormat,
+} from './label-sources'
 
 const log = logger('import')
 
@@ -34,7 +44,10 @@ export interface ImportProgress {
 
 export interface ImportRequest {
   format: ImportFormat
-  /** The label file (wider, retinaface, coco) or folder (yolo-*, labelme; a file also works). */
+  /**
+   * The label file (wider, retinaface, coco) or folder (yolo-*, labelme, and wider-mat: the
+   * official .mat files; a file also works).
+   */
   path: string
   /** The folder image paths are relative to; a per-format default otherwise. */
   images?: string
@@ -61,6 +74,10 @@ export interface ImportSummary {
  * Import a label file or folder as a new `ground_truth` set of the dataset its images belong
  * to (created when needed). Everything is read and checked first and then written in one
  * transaction, so a malformed file or a cancel leaves the store exactly as it was.
+ *
+ * The set records every image the source lists as covered, so an image labelled with no
+ * face reads as "nothing here" rather than "not annotated"; faces from the official .mat
+ * files keep the WIDER settings (easy/medium/hard) they count in.
  */
 export async function importLabels(db: Db, request: ImportRequest): Promise<ImportSummary> {
   const report = (p: ImportProgress) => request.onProgress?.(p)
@@ -105,6 +122,7 @@ export async function importLabels(db: Db, request: ImportRequest): Promise<Impo
     const set = createLabelSet(db, dataset.id, 'ground_truth', name)
     const at = now()
     let count = 0
+    const covered: number[] = []
     for (const entry of entries) {
       const meta = { width: entry.width, height: entry.height, orientation: entry.orientation ?? 1 }
       const image = upsertImage(db, dataset.id, entry.relPath, {
@@ -115,12 +133,10 @@ export async function importLabels(db: Db, request: ImportRequest): Promise<Impo
       const reason = unreadable.get(entry.relPath)
       if (reason) markImageUnreadable(db, image.id, reason)
 
-      for (const face of entry.faces) {
-        const faceId = writeFace(db, set.id, image.id, face, 'import', {}, at)
-        if (face.identity) setFaceIdentity(db, faceId, face.identity)
-        count++
-      }
+      covered.push(image.id)
+      count += writeFaces(db, set.id, image.id, entry.faces, at)
     }
+    addSetImages(db, set.id, covered)
     return { datasetId: dataset.id, labelSet: set, faces: count }
   })()
 
@@ -136,6 +152,98 @@ export async function importLabels(db: Db, request: ImportRequest): Promise<Impo
     unreadableImages: [...unreadable].map(([relPath, reason]) => ({ relPath, reason })),
     problems: source.problems,
   }
+}
+
+/** The labels of a standalone source, matched to the images an existing dataset holds. */
+export interface DatasetLabels {
+  datasetId: number
+  /** The dataset's images the source labels, each once, with its faces (maybe none). */
+  images: { imageId: number; faces: SourceFace[] }[]
+  /** Images the source lists that the dataset does not hold; they are left out. */
+  notInDataset: number
+  problems: ImportProblem[]
+}
+
+/**
+ * Read a standalone label source for a dataset that already holds the images, without
+ * writing anything. Paths meet by their WIDER form (relative to the nearest `images/`
+ * folder, extension dropped), so ground truth lines up with a folder annotated wherever it
+ * lies; where two dataset images share that form, the first one listed gets the labels.
+ * Nothing is probed, which keeps it synchronous and lets images off disk take part.
+ */
+export function readLabelsForDataset(
+  db: Db,
+  datasetId: number,
+  format: StandaloneFormat,
+  path: string,
+): DatasetLabels {
+  const source = readLabelFile(format, path)
+  const byKey = new Map<string, number>()
+  for (const image of listImages(db, datasetId)) {
+    const key = withoutExtension(widerPath(image.relPath))
+    if (!byKey.has(key)) byKey.set(key, image.id)
+  }
+
+  const byImage = new Map<number, SourceFace[]>()
+  let notInDataset = 0
+  for (const image of source.images) {
+    const imageId = byKey.get(withoutExtension(image.path))
+    if (imageId === undefined) {
+      notInDataset++
+      continue
+    }
+    const seen = byImage.get(imageId)
+    if (!seen) byImage.set(imageId, [...image.faces])
+    else {
+      seen.push(...image.faces)
+      source.problems.push({
+        file: image.path,
+        line: null,
+        message: 'image listed twice; faces merged',
+      })
+    }
+  }
+  const images = [...byImage].map(([imageId, faces]) => ({ imageId, faces }))
+  return { datasetId, images, notInDataset, problems: source.problems }
+}
+
+/**
+ * Write labels read by {@link readLabelsForDataset} as a new `ground_truth` set, covering
+ * every matched image, in one transaction: an interrupted import leaves no half-filled set.
+ */
+export function writeLabelsForDataset(db: Db, labels: DatasetLabels, name: string): LabelSetRecord {
+  return db.transaction(() => {
+    const set = createLabelSet(db, labels.datasetId, 'ground_truth', name)
+    const at = now()
+    for (const image of labels.images) writeFaces(db, set.id, image.imageId, image.faces, at)
+    addSetImages(
+      db,
+      set.id,
+      labels.images.map((image) => image.imageId),
+    )
+    return set
+  })()
+}
+
+/** One image's faces with what they carry beyond the label: identity, WIDER settings. */
+function writeFaces(
+  db: Db,
+  labelSetId: number,
+  imageId: number,
+  faces: readonly SourceFace[],
+  at: string,
+): number {
+  for (const face of faces) {
+    const faceId = writeFace(db, labelSetId, imageId, face, 'import', {}, at)
+    if (face.identity) setFaceIdentity(db, faceId, face.identity)
+    if (face.subsets) setFaceSubsets(db, faceId, face.subsets)
+  }
+  return faces.length
+}
+
+/** `0--Parade/x.jpg` → `0--Parade/x`: only the extension goes. */
+function withoutExtension(path: string): string {
+  return path.replace(/\.[^./]*$/, '')
 }
 
 interface Entry extends SourceImage {
@@ -174,7 +282,7 @@ function mergeByPath(images: SourceImage[], root: string, problems: ImportProble
       byPath.set(relPath, { ...image, relPath, faces: [...image.faces] })
       continue
     }
-    seen.faces.push(...(image.faces as FaceRecord[]))
+    seen.faces.push(...image.faces)
     problems.push({ file: image.path, line: null, message: 'image listed twice; faces merged' })
   }
   return [...byPath.values()]

@@ -1,6 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 
+import { DEFAULT_ATTRIBUTES } from '../../shared/face'
+import { readWiderMat, WIDER_SETTINGS, type WiderSetting } from '../eval/wider-mat'
 import { parseCoco } from '../formats/coco'
 import type { FaceRecord, LabelledImage } from '../formats/labelled-image'
 import { parseLabelme } from '../formats/labelme'
@@ -13,6 +16,7 @@ import { scanFolder } from './scan-folder'
 /** Formats labels can be imported from (wider-predictions is an evaluation output only). */
 export const IMPORT_FORMATS = [
   'wider',
+  'wider-mat',
   'retinaface',
   'coco',
   'yolo-face',
@@ -21,6 +25,13 @@ export const IMPORT_FORMATS = [
 ] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
+/**
+ * Formats whose labels stand alone in one file (or the folder of .mat files): reading them
+ * needs no scan of the images and no image size, so it can be done synchronously.
+ */
+export const STANDALONE_FORMATS = ['wider', 'wider-mat', 'retinaface', 'coco'] as const
+export type StandaloneFormat = (typeof STANDALONE_FORMATS)[number]
+
 /** Something odd but recoverable, pointed at by file and line (or JSON location). */
 export interface ImportProblem {
   file: string
@@ -28,9 +39,16 @@ export interface ImportProblem {
   message: string
 }
 
+/** A face as a source gives it, with the WIDER settings it counts in when the source says. */
+export interface SourceFace extends FaceRecord {
+  /** From the official .mat gt_lists; undefined for every other source. */
+  subsets?: readonly WiderSetting[]
+}
+
 /** One image as a label file describes it, with its absolute file path resolved. */
 export interface SourceImage extends LabelledImage {
   file: string
+  faces: SourceFace[]
   /** Normalised formats: faces need the image size, known only once the image is probed. */
   facesForSize?: (width: number, height: number) => FaceRecord[]
 }
@@ -51,29 +69,52 @@ export async function readLabelSource(
   path: string,
   imagesDir?: string,
 ): Promise<LabelSource> {
+  if (isStandalone(format)) return readLabelFile(format, path, imagesDir)
   const abs = resolve(path)
   const images = imagesDir ? resolve(imagesDir) : undefined
   try {
-    if (format === 'wider' || format === 'retinaface')
-      return await readTextFormat(format, abs, images)
-    if (format === 'coco') return await readCoco(abs, images)
     if (format === 'labelme') return await readLabelme(abs, images)
     return await readYolo(format, abs, images)
   } catch (error) {
-    if (error instanceof FormatError)
-      throw new Error(`${abs}:${error.line}: ${error.message.replace(/^line \d+: /, '')}`)
-    throw error
+    throw withLine(error, abs)
   }
 }
 
-async function readTextFormat(
+/** {@link readLabelSource} for the formats that stand alone, synchronously. */
+export function readLabelFile(
+  format: StandaloneFormat,
+  path: string,
+  imagesDir?: string,
+): LabelSource {
+  const abs = resolve(path)
+  const images = imagesDir ? resolve(imagesDir) : undefined
+  try {
+    if (format === 'coco') return readCoco(abs, images)
+    if (format === 'wider-mat') return readMatFolder(abs, images)
+    return readTextFormat(format, abs, images)
+  } catch (error) {
+    throw withLine(error, abs)
+  }
+}
+
+function isStandalone(format: ImportFormat): format is StandaloneFormat {
+  return (STANDALONE_FORMATS as readonly string[]).includes(format)
+}
+
+/** A parser's `line N:` error becomes `file:N:`, the form editors jump to. */
+function withLine(error: unknown, file: string): unknown {
+  if (!(error instanceof FormatError)) return error
+  return new Error(`${file}:${error.line}: ${error.message.replace(/^line \d+: /, '')}`)
+}
+
+function readTextFormat(
   format: 'wider' | 'retinaface',
   file: string,
   imagesDir?: string,
-): Promise<LabelSource> {
-  const text = await readFile(file, 'utf8')
+): LabelSource {
+  const text = readFileSync(file, 'utf8')
   const entries = format === 'wider' ? parseWiderGt(text) : parseRetinaFaceLabels(text)
-  const dir = imagesDir ?? (await defaultTextImagesDir(format, file))
+  const dir = imagesDir ?? defaultTextImagesDir(format, file)
 
   const problems = entries.flatMap((e) => e.problems.map((p) => ({ file, ...p })))
   const images = entries.map((e) => ({
@@ -87,19 +128,59 @@ async function readTextFormat(
 }
 
 /** WIDER: `<root>/wider_face_split/wider_face_val_bbx_gt.txt` → `<root>/WIDER_val/images`. */
-async function defaultTextImagesDir(format: 'wider' | 'retinaface', file: string): Promise<string> {
+function defaultTextImagesDir(format: 'wider' | 'retinaface', file: string): string {
   const here = dirname(file)
   const split = /wider_face_(\w+?)_bbx_gt/.exec(basename(file))?.[1]
-  const candidates = [
-    ...(format === 'wider' && split ? [join(here, '..', `WIDER_${split}`, 'images')] : []),
-    join(here, 'images'),
-  ]
-  for (const dir of candidates) if (await isFolder(dir)) return resolve(dir)
-  return here
+  return firstFolder(
+    [
+      ...(format === 'wider' && split ? [join(here, '..', `WIDER_${split}`, 'images')] : []),
+      join(here, 'images'),
+    ],
+    here,
+  )
 }
 
-async function readCoco(file: string, imagesDir?: string): Promise<LabelSource> {
-  const parsed = parseCoco(await readFile(file, 'utf8'))
+/**
+ * The official evaluation files: `wider_face_val.mat` and the easy/medium/hard gt_lists, in
+ * a folder (naming one of the files works too). Every face keeps the settings it counts in;
+ * a setting whose .mat is absent is left out for all faces rather than guessed.
+ */
+function readMatFolder(path: string, imagesDir?: string): LabelSource {
+  // statSync, not isFolder: a path that is not there must fail, not fall back to its parent.
+  const dir = statSync(path).isDirectory() ? path : dirname(path)
+  const all = readWiderMat(dir)
+  const settings = WIDER_SETTINGS.filter((s) => all.every((image) => image.counted[s]))
+  const root = imagesDir ?? defaultMatImagesDir(dir)
+
+  const images = all.map((image) => ({
+    path: image.path,
+    file: resolve(root, image.path),
+    width: null,
+    height: null,
+    faces: image.boxes.map((box, i) => ({
+      box,
+      score: null,
+      landmarks: [],
+      attributes: image.attributes[i] ?? { ...DEFAULT_ATTRIBUTES },
+      quality: null,
+      subsets: settings.filter((s) => image.counted[s]?.includes(i)),
+    })),
+  }))
+  return { imagesDir: root, images, problems: [] }
+}
+
+/** The .mat files cover val only: `WIDER_val/images` (official) or `val/images` beside them. */
+function defaultMatImagesDir(dir: string): string {
+  const candidates = [join(dir, '..', 'WIDER_val', 'images'), join(dir, '..', 'val', 'images')]
+  return firstFolder([...candidates, join(dir, 'images')], dir)
+}
+
+function firstFolder(candidates: string[], fallback: string): string {
+  return resolve(candidates.find(isFolder) ?? fallback)
+}
+
+function readCoco(file: string, imagesDir?: string): LabelSource {
+  const parsed = parseCoco(readFileSync(file, 'utf8'))
   const dir = imagesDir ?? dirname(file)
   return {
     imagesDir: dir,
@@ -114,7 +195,7 @@ async function readCoco(file: string, imagesDir?: string): Promise<LabelSource> 
 
 /** labelme keeps one JSON per image; `imagePath` is relative to the JSON's own folder. */
 async function readLabelme(path: string, imagesDir?: string): Promise<LabelSource> {
-  const folder = await isFolder(path)
+  const folder = isFolder(path)
   const files = folder ? await filesWith(path, '.json') : [path]
   const images: SourceImage[] = []
   const problems: ImportProblem[] = []
@@ -144,7 +225,7 @@ async function readYolo(
 ): Promise<LabelSource> {
   let labelsDir = path
   let dir = imagesDir
-  if (await isFolder(join(path, 'labels'))) {
+  if (isFolder(join(path, 'labels'))) {
     labelsDir = join(path, 'labels')
     dir ??= join(path, 'images')
   } else if (basename(path) === 'labels') {
@@ -217,9 +298,6 @@ async function filesWith(dir: string, ext: string): Promise<string[]> {
     .sort()
 }
 
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  )
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
 }

@@ -1,15 +1,27 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 import type { ImportGtSummary } from '../../shared/review'
-import type { WiderSetting } from '../eval/wider-mat'
-import { widerPath } from '../jobs/dataset-paths'
+import {
+  readLabelsForDataset,
+  writeLabelsForDataset,
+  type StandaloneFormat,
+} from '../jobs/import-labels'
 import type { Db } from '../store/database'
-import { writeFace } from '../store/faces'
-import { listImages } from '../store/images'
-import { createLabelSet, listLabelSets } from '../store/label-sets'
-import { addSetImages, setFaceSubsets } from '../store/review'
-import { now } from '../store/statements'
-import { keyOf, readGtFiles } from './gt-files'
+import { listLabelSets } from '../store/label-sets'
+
+/** Which kind of ground truth a path held, as the review and `eval` report it. */
+export type GtSource = ImportGtSummary['source']
+
+/** The ground-truth files the review takes, and the importer format each is read with. */
+const FORMATS = {
+  mat: 'wider-mat',
+  'wider-gt': 'wider',
+  retinaface: 'retinaface',
+} as const satisfies Record<GtSource, StandaloneFormat>
+
+/** Enough of a label file to see whether it opens with a RetinaFace `# path` line. */
+const HEAD_BYTES = 4096
 
 export interface ImportGtOptions {
   /** Import again into a new set even when this path was imported before. */
@@ -21,9 +33,10 @@ export type ImportGtResult = ImportGtSummary
 
 /**
  * Import ground truth from files into a new `ground_truth` label set of the dataset, so the
- * review and the window work on it like on any other set. Images meet by their WIDER path
- * (`event/name`); only the dataset's images are imported, each recorded as covered even
- * when it has no face, and .mat faces keep the easy/medium/hard settings they count in.
+ * review and the window work on it like on any other set. The general importer does the
+ * work: images meet by their WIDER path (`event/name`); only the dataset's images are
+ * imported, each recorded as covered even when it has no face, and .mat faces keep the
+ * easy/medium/hard settings they count in.
  *
  * The set is named after the resolved path; importing the same path again returns that set
  * unless `reimport` asks for a fresh copy (after the files changed).
@@ -35,18 +48,13 @@ export function importGroundTruth(
   options: ImportGtOptions = {},
 ): ImportGtResult {
   const name = resolve(path)
-  const files = readGtFiles(name)
-  const byKey = new Map<string, number>()
-  for (const image of listImages(db, datasetId)) {
-    const key = keyOf(widerPath(image.relPath))
-    if (!byKey.has(key)) byKey.set(key, image.id)
-  }
-  const matched = files.images.filter((image) => byKey.has(image.key))
+  const source = gtSourceOf(name)
+  const labels = readLabelsForDataset(db, datasetId, FORMATS[source], name)
   const summary = {
-    source: files.source,
-    images: matched.length,
-    faces: matched.reduce((n, image) => n + image.faces.length, 0),
-    gtImagesNotInDataset: files.images.length - matched.length,
+    source,
+    images: labels.images.length,
+    faces: labels.images.reduce((n, image) => n + image.faces.length, 0),
+    gtImagesNotInDataset: labels.notInDataset,
   }
 
   const earlier = listLabelSets(db, datasetId)
@@ -54,26 +62,23 @@ export function importGroundTruth(
     .at(-1)
   if (earlier && !options.reimport) return { labelSet: earlier, ...summary, reused: true }
 
-  // One transaction: an interrupted import leaves no half-filled set behind.
-  const labelSet = db.transaction(() => {
-    const set = createLabelSet(db, datasetId, 'ground_truth', name)
-    const at = now()
-    for (const image of matched) {
-      const imageId = byKey.get(image.key)!
-      image.faces.forEach((face, i) => {
-        const faceId = writeFace(db, set.id, imageId, face, 'import', {}, at)
-        if (files.settings.length > 0) {
-          const inSettings = files.settings.filter((s) => image.subsets?.[s]?.includes(i))
-          setFaceSubsets(db, faceId, inSettings satisfies WiderSetting[])
-        }
-      })
-    }
-    addSetImages(
-      db,
-      set.id,
-      matched.map((image) => byKey.get(image.key)!),
-    )
-    return set
-  })()
+  const labelSet = writeLabelsForDataset(db, labels, name)
   return { labelSet, ...summary, reused: false }
+}
+
+/**
+ * A folder holds the official .mat files; a text file is a RetinaFace label.txt when it
+ * opens with a `# path` line, else a wider_face_*_bbx_gt.txt. A missing path throws ENOENT,
+ * which the API turns into "not found".
+ */
+export function gtSourceOf(path: string): GtSource {
+  if (statSync(path).isDirectory()) return 'mat'
+  const fd = openSync(path, 'r')
+  try {
+    const head = Buffer.alloc(HEAD_BYTES)
+    const read = readSync(fd, head, 0, HEAD_BYTES, 0)
+    return head.toString('utf8', 0, read).trimStart().startsWith('#') ? 'retinaface' : 'wider-gt'
+  } finally {
+    closeSync(fd)
+  }
 }
