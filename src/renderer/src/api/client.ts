@@ -1,6 +1,11 @@
 import { ApiError, unwrapResult, type ApiResult } from '@shared/api-error'
 import type { ApiMethods } from '@shared/api'
-import { IMAGE_HEADERS, IMAGE_PROTOCOL, type DisplayImageInfo } from '@shared/display-image'
+import {
+  IMAGE_HEADERS,
+  IMAGE_PROTOCOL,
+  type DisplayImageInfo,
+  type TileRegion,
+} from '@shared/display-image'
 import { httpApi, tokenFromPage } from './http-transport'
 
 /** A decoded display image plus the sizes that map stored coordinates onto it. */
@@ -15,6 +20,8 @@ export interface FacemarkClient {
   /** The contract's methods, resolving to values and rejecting with {@link ApiError}. */
   api: ApiMethods<'value'>
   loadImage(imageId: number, signal?: AbortSignal): Promise<LoadedImage>
+  /** A full-resolution region of the upright original, for zooming past the display image. */
+  loadTile(imageId: number, region: TileRegion, signal?: AbortSignal): Promise<ImageBitmap>
   /** A small list thumbnail, as a URL an `<img>` can load (cookie or custom scheme). */
   thumbnailUrl(imageId: number): string
   /** Native folder picker; null in the browser, where the user types a path instead. */
@@ -44,6 +51,8 @@ function createClient(): FacemarkClient {
       transport: 'ipc',
       api: unwrapMethods(methods),
       loadImage: (id, signal) => fetchImage(`${IMAGE_PROTOCOL}://image/${id}`, {}, signal),
+      loadTile: (id, region, signal) =>
+        fetchTile(`${IMAGE_PROTOCOL}://tile/${id}?${tileQuery(region)}`, {}, signal),
       thumbnailUrl: (id) => `${IMAGE_PROTOCOL}://thumb/${id}`,
       pickFolder: async () => unwrapResult(await shell.pickFolder()),
       pathForFile: (file) => shell.pathForFile(file),
@@ -55,6 +64,8 @@ function createClient(): FacemarkClient {
     transport: 'http',
     api: unwrapMethods(httpApi(token)),
     loadImage: (id, signal) => fetchImage(`/image/${id}`, { 'x-facemark-token': token }, signal),
+    loadTile: (id, region, signal) =>
+      fetchTile(`/tile/${id}?${tileQuery(region)}`, { 'x-facemark-token': token }, signal),
     // The page was opened with ?token=, which set the session cookie an <img> request carries.
     thumbnailUrl: (id) => `/thumb/${id}`,
     pickFolder: null,
@@ -85,6 +96,20 @@ async function fetchImage(
   }
   const bitmap = await createImageBitmap(await response.blob())
   return { bitmap, info }
+}
+
+function tileQuery({ x, y, width, height }: TileRegion): string {
+  return `x=${x}&y=${y}&w=${width}&h=${height}`
+}
+
+async function fetchTile(
+  url: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<ImageBitmap> {
+  const response = await fetch(url, { headers, signal })
+  if (!response.ok) throw await imageError(response)
+  return createImageBitmap(await response.blob())
 }
 
 /** The server answers with a result envelope (HTTP) or plain text (Electron protocol). */

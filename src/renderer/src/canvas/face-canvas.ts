@@ -4,6 +4,7 @@ import { drawComparison, type Comparison } from './comparison'
 import { facesInside, hitTest } from './hit-test'
 import { ImageLayer } from './image-layer'
 import { drawLoupe } from './loupe'
+import type { TileSource } from './tile-layer'
 import {
   drawFaces,
   drawOverlay,
@@ -63,10 +64,17 @@ export class FaceCanvas {
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
-  /** Shows an image; `size` is its upright full size, whatever the bitmap's resolution. */
-  setImage(image: CanvasImageSource | null, size: { width: number; height: number } | null): void {
+  /**
+   * Shows an image; `size` is its upright full size, whatever the bitmap's resolution.
+   * `tiles` fetches full-resolution regions, drawn once the zoom outgrows a downscaled bitmap.
+   */
+  setImage(
+    image: CanvasImageSource | null,
+    size: { width: number; height: number } | null,
+    tiles: TileSource | null = null,
+  ): void {
     this.imageSize = size
-    this.image.set(image, size, () => this.schedule())
+    this.image.set(image, size, () => this.schedule(), tiles)
     this.fitted = true
     this.facesDirty = true
     this.refit()
@@ -104,6 +112,11 @@ export class FaceCanvas {
     this.canvas.height = Math.round(height * pixelRatio)
     if (this.fitted) this.refit()
     else this.schedule()
+  }
+
+  /** Full-resolution tiles held now; bounded however far the annotator roams. */
+  get tilesHeld(): number {
+    return this.image.tilesHeld
   }
 
   get transform(): ViewTransform {
@@ -224,7 +237,7 @@ export class FaceCanvas {
       drawComparison(ctx, this.comparison, this.view)
       if (this.loupe) {
         drawLoupe(ctx, this.loupe, this.view, this.cssSize, (c, v, bounds) => {
-          this.image.draw(c, v, bounds, this.pixelRatio)
+          this.image.draw(c, v, bounds, this.pixelRatio, false)
           drawFaces(c, layoutFaces(shown, v), this.overlay, bounds)
         })
       }

@@ -1,3 +1,4 @@
+import { TileLayer, type TileSource } from './tile-layer'
 import type { ViewTransform } from './viewport'
 
 /** One resolution of the display bitmap: `scale` bitmap pixels per image pixel. */
@@ -16,33 +17,48 @@ const MIN_LEVEL_SIDE = 256
  * into 900 screen pixels every frame is the single biggest cost of a paint, so halved copies
  * (a mip chain) are built in the background and the smallest one still sharp enough is used.
  * Zoomed in, only the visible part of the bitmap is drawn, and past 3x magnification
- * smoothing is turned off so the annotator sees real pixels to place points on.
+ * smoothing is turned off so the annotator sees real pixels to place points on. Past the
+ * display bitmap's own resolution (photos over 4096 px), full-resolution tiles of the
+ * original are drawn over it where they have arrived.
  */
 export class ImageLayer {
   private levels: Level[] = []
   private generation = 0
+  private readonly tiles = new TileLayer()
 
   /** Replaces the image; `size` is its upright full size (the face coordinate space). */
   set(
     image: CanvasImageSource | null,
     size: { width: number; height: number } | null,
     onReady: () => void,
+    tiles: TileSource | null = null,
   ) {
     const generation = ++this.generation
     this.levels = []
+    this.tiles.clear()
     if (!image || !size) return
     const width = 'width' in image ? Number(image.width) : size.width
     const height = 'height' in image ? Number(image.height) : size.height
     this.levels = [{ bitmap: image, width, height, scale: width / size.width }]
+    if (tiles && width < size.width) this.tiles.set(tiles, size, onReady)
     void this.buildLevels(image, width, height, size.width, generation, onReady)
   }
 
-  /** Draws the visible part of the image for a view, at device-pixel density `ratio`. */
+  /** Full-resolution tiles held now (a test and memory probe). */
+  get tilesHeld(): number {
+    return this.tiles.held
+  }
+
+  /**
+   * Draws the visible part of the image for a view, at device-pixel density `ratio`; with
+   * `request` false (the loupe) only tiles already held are drawn, none fetched.
+   */
   draw(
     ctx: CanvasRenderingContext2D,
     view: ViewTransform,
     screen: { width: number; height: number },
     ratio: number,
+    request = true,
   ): void {
     if (!this.levels.length) return
     const want = view.scale * ratio
@@ -72,6 +88,10 @@ export class ImageLayer {
       (x1 - x0) * view.scale,
       (y1 - y0) * view.scale,
     )
+
+    // The display bitmap has fewer pixels than the screen shows: the original's on top.
+    if (want > full.scale) this.tiles.draw(ctx, view, { x0, y0, x1, y1 }, want, request)
+    else if (request) this.tiles.idle()
   }
 
   private async buildLevels(

@@ -100,7 +100,7 @@ export function useFaceEditor(canvasRef: Readonly<Ref<HTMLCanvasElement | null>>
     const display = annotation.display
     if (sceneImageId !== (display ? annotation.imageId : null)) {
       sceneImageId = display ? annotation.imageId : null
-      engine.setImage(display?.bitmap ?? null, display?.info ?? null)
+      engine.setImage(display?.bitmap ?? null, display?.info ?? null, annotation.tiles)
       machine?.cancel()
     }
     engine.setFaces(display ? annotation.shownFaces : [])
@@ -126,7 +126,10 @@ export function useFaceEditor(canvasRef: Readonly<Ref<HTMLCanvasElement | null>>
     })
     engine.on('view', (transform) => (view.value = transform))
     // Benchmarks read paint durations from here (bench/editor.ts).
-    Object.assign(window, { __facemarkPaintTimes: engine.paintTimes })
+    Object.assign(window, {
+      __facemarkPaintTimes: engine.paintTimes,
+      __facemarkTilesHeld: () => engine?.tilesHeld ?? 0,
+    })
 
     canvas.addEventListener('pointerdown', onPointerDown)
     canvas.addEventListener('pointermove', onPointerMove)

@@ -6,6 +6,7 @@ import type { Landmark } from '@shared/face'
 import type { ImageRecord, LabelSetRecord, StoredFace } from '@shared/records'
 import { client, type LoadedImage } from '@renderer/api/client'
 import type { ReviewFocus } from '@renderer/canvas/comparison'
+import type { TileSource } from '@renderer/canvas/tile-layer'
 import { faceWarnings, type GeometryWarning } from '@renderer/editor/geometry'
 import { createAnnotationEdits } from './annotation-edits'
 import { asApiError, createTicketer, type RequestStatus } from './request'
@@ -33,6 +34,8 @@ export const useAnnotationStore = defineStore('annotation', () => {
   const faces = shallowRef<StoredFace[]>([])
   // A bitmap must stay unproxied: canvas drawImage() rejects a reactive Proxy.
   const display = shallowRef<LoadedImage | null>(null)
+  /** Full-resolution regions of the shown image, when its display bitmap is downscaled. */
+  const tiles = shallowRef<TileSource | null>(null)
   const status = ref<RequestStatus>('idle')
   const error = ref<ApiError | null>(null)
 
@@ -108,11 +111,17 @@ export const useAnnotationStore = defineStore('annotation', () => {
       image.value = record
       labelSet.value = list.labelSet
       faces.value = list.faces
+      // Set before the bitmap: the viewer picks both up when the bitmap changes.
+      tiles.value =
+        loaded.info.displayWidth < loaded.info.width
+          ? (region, signal) => client.loadTile(id, region, signal)
+          : null
       display.value = markRaw(loaded)
       status.value = 'succeeded'
     } catch (cause) {
       if (!tickets.isCurrent(ticket)) return
       display.value = null
+      tiles.value = null
       faces.value = []
       error.value = asApiError(cause)
       status.value = 'failed'
@@ -146,6 +155,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
     labelSet,
     faces,
     display,
+    tiles,
     status,
     error,
     selection,
