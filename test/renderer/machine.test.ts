@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { EditorMachine } from '../../src/renderer/src/editor/machine'
+import type { EditableFace } from '../../src/renderer/src/editor/types'
 import { face, fakeHost } from './host'
 
 describe('when the pointer goes down on empty space', () => {
@@ -58,6 +59,36 @@ describe('when a face is dragged', () => {
     if (change.kind !== 'change') throw new Error('expected a change')
     expect(change.box).toEqual({ x: 12.5, y: 11, width: 40, height: 40 })
     expect(change.landmarks[0]).toEqual({ x: 22.5, y: 23, visibility: 'visible' })
+  })
+
+  it('moves every selected face by the same delta, as one step named after the count', () => {
+    const shifted = (id: number, dx: number): EditableFace => {
+      const f = face(id)
+      return {
+        id,
+        box: { ...f.box, x: f.box.x + dx },
+        landmarks: f.landmarks.map((p) => ({ ...p, x: p.x + dx })),
+      }
+    }
+    const { host, state, at } = fakeHost([face(1), shifted(2, 100), shifted(3, 200)])
+    state.selection = [1, 2, 3]
+    const m = new EditorMachine(host)
+    m.pointerDown(at(115, 45))
+    expect(state.selection, 'pressing a selected face keeps the selection').toEqual([1, 2, 3])
+    m.pointerMove(at(118, 41))
+    expect(state.preview).toMatchObject({ kind: 'faces' })
+    m.pointerUp(at(118, 41))
+
+    expect(state.commits).toHaveLength(1)
+    const [change] = state.commits
+    if (change.kind !== 'changes') throw new Error('expected one change of several faces')
+    expect(change.name).toBe('Move 3 faces')
+    expect(change.faces.map((f) => [f.faceId, f.box.x, f.box.y])).toEqual([
+      [1, 13, 6],
+      [2, 113, 6],
+      [3, 213, 6],
+    ])
+    expect(change.faces[2].landmarks[0]).toEqual({ x: 223, y: 18, visibility: 'visible' })
   })
 
   it('resizes by a handle and leaves the landmarks where they are', () => {

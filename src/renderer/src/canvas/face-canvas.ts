@@ -9,7 +9,7 @@ import {
   drawFaces,
   drawOverlay,
   layoutFaces,
-  previewFace,
+  previewFaces,
   type CanvasFace,
   type DrawnFace,
   type Overlay,
@@ -228,9 +228,7 @@ export class FaceCanvas {
     let drawn: DrawnFace[] = []
     if (this.imageSize) {
       this.image.draw(ctx, this.view, this.cssSize, this.pixelRatio)
-      const preview = this.overlay.preview
-      const shown =
-        preview?.kind === 'face' ? this.faces.map((f) => previewFace(f, preview)) : this.faces
+      const shown = previewFaces(this.faces, this.overlay.preview)
       drawn = layoutFaces(shown, this.view)
       drawFaces(ctx, drawn, this.overlay, this.cssSize)
       drawOverlay(ctx, this.overlay, this.view)

@@ -251,7 +251,7 @@ function drawLabel(ctx: CanvasRenderingContext2D, face: DrawnFace): void {
  */
 export function drawOverlay(ctx: CanvasRenderingContext2D, overlay: Overlay, view: ViewTransform) {
   const preview = overlay.preview
-  if (preview && preview.kind !== 'face') {
+  if (preview?.kind === 'draft' || preview?.kind === 'area') {
     const s = toScreen(view, preview.box.x, preview.box.y)
     ctx.setLineDash(preview.kind === 'area' ? [5, 4] : [])
     ctx.lineWidth = preview.kind === 'area' ? 1 : BOX_LINE
@@ -275,8 +275,14 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, overlay: Overlay, vie
   }
 }
 
-/** The face being dragged, drawn as it would be stored. */
-export function previewFace(face: CanvasFace, preview: Preview | null): CanvasFace {
-  if (preview?.kind !== 'face' || preview.faceId !== face.id) return face
-  return { ...face, box: preview.box, landmarks: preview.landmarks }
+/** The faces with the one or several being dragged drawn as they would be stored. */
+export function previewFaces(faces: readonly CanvasFace[], preview: Preview | null) {
+  if (preview?.kind !== 'face' && preview?.kind !== 'faces') return faces
+  const moved = new Map(
+    (preview.kind === 'face' ? [preview] : preview.faces).map((g) => [g.faceId, g]),
+  )
+  return faces.map((face) => {
+    const g = moved.get(face.id)
+    return g ? { ...face, box: g.box, landmarks: g.landmarks } : face
+  })
 }

@@ -35,9 +35,17 @@ export interface KeyInput {
   alt: boolean
 }
 
+/** A face's new geometry, by id: what a gesture shows and then commits. */
+export interface FaceGeometry {
+  faceId: number
+  box: Box
+  landmarks: Landmark[]
+}
+
 /** The face being edited as the canvas should show it while a gesture is in progress. */
 export type Preview =
-  | { kind: 'face'; faceId: number; box: Box; landmarks: Landmark[] }
+  | ({ kind: 'face' } & FaceGeometry)
+  | { kind: 'faces'; faces: FaceGeometry[] }
   | { kind: 'draft'; box: Box }
   | { kind: 'area'; box: Box }
 
@@ -52,6 +60,7 @@ export interface EditableFace {
 export type EditRequest =
   | { kind: 'create'; box: Box; landmarks: Landmark[] }
   | { kind: 'change'; faceId: number; name: string; box: Box; landmarks: Landmark[] }
+  | { kind: 'changes'; name: string; faces: FaceGeometry[] }
 
 /**
  * Everything the machine needs from its surroundings. The Vue binding implements it with the

@@ -168,7 +168,13 @@ export function createAnnotationEdits(s: EditState) {
   /** Persists what the editing machine asks for. */
   function commit(request: EditRequest): void {
     if (request.kind === 'create') void createFace(request.box, request.landmarks)
-    else {
+    else if (request.kind === 'changes') {
+      const changes = request.faces.map(({ faceId, box, landmarks }) => ({
+        id: faceId,
+        patch: { box, landmarks },
+      }))
+      void changeFaces(changes, request.name)
+    } else {
       const patch = { box: request.box, landmarks: request.landmarks }
       void changeFaces([{ id: request.faceId, patch }], request.name)
     }

@@ -1,5 +1,12 @@
 import { moveBox, moveLandmarks, resizeBox } from '../geometry'
-import type { EditorHost, EditorState, Handle, PointerInput } from '../types'
+import type {
+  EditableFace,
+  EditorHost,
+  EditorState,
+  FaceGeometry,
+  Handle,
+  PointerInput,
+} from '../types'
 import { idle } from './idle'
 
 /** Movement below this many screen pixels is a click on the box, not a drag. */
@@ -7,8 +14,9 @@ const SLOP_PX = 2
 
 /**
  * A box follows the pointer: `move` carries the whole face (box and landmarks, as one
- * object), a handle resizes the box alone. Deltas are taken from the press in image pixels,
- * unrounded, so a drag at high zoom moves by fractions of a pixel.
+ * object), and every other selected face with it, as one undo step; a handle resizes the box
+ * alone. Deltas are taken from the press in image pixels, unrounded, so a drag at high zoom
+ * moves by fractions of a pixel.
  */
 export function draggingBox(
   host: EditorHost,
@@ -18,6 +26,11 @@ export function draggingBox(
 ): EditorState {
   const face = host.face(faceId)
   if (!face) return idle(host)
+  if (handle === 'move') {
+    const selected = host.selection().includes(faceId) ? host.selection() : [faceId]
+    const faces = selected.map((id) => host.face(id)).filter((f) => f !== undefined)
+    if (faces.length > 1) return movingFaces(host, faces, start)
+  }
   let moved = false
 
   const geometry = (input: PointerInput) => {
@@ -32,10 +45,7 @@ export function draggingBox(
   return {
     name: 'dragging-box',
     pointerMove(input) {
-      const far =
-        Math.abs(input.screen.x - start.screen.x) > SLOP_PX ||
-        Math.abs(input.screen.y - start.screen.y) > SLOP_PX
-      moved ||= far
+      moved ||= beyondSlop(input, start)
       if (moved) host.preview({ kind: 'face', faceId, ...geometry(input) })
       return this
     },
@@ -48,4 +58,42 @@ export function draggingBox(
     },
     cancel: () => idle(host),
   }
+}
+
+/** Several selected faces dragged together, committed as one step ("Move 3 faces"). */
+function movingFaces(host: EditorHost, faces: EditableFace[], start: PointerInput): EditorState {
+  let moved = false
+  const geometry = (input: PointerInput): FaceGeometry[] => {
+    const dx = input.image.x - start.image.x
+    const dy = input.image.y - start.image.y
+    return faces.map((f) => ({
+      faceId: f.id,
+      box: moveBox(f.box, dx, dy),
+      landmarks: moveLandmarks(f.landmarks, dx, dy),
+    }))
+  }
+
+  return {
+    name: 'dragging-box',
+    pointerMove(input) {
+      moved ||= beyondSlop(input, start)
+      if (moved) host.preview({ kind: 'faces', faces: geometry(input) })
+      return this
+    },
+    pointerUp(input) {
+      if (moved) {
+        const name = `Move ${faces.length} faces`
+        host.commit({ kind: 'changes', name, faces: geometry(input) })
+      }
+      return idle(host)
+    },
+    cancel: () => idle(host),
+  }
+}
+
+function beyondSlop(input: PointerInput, start: PointerInput): boolean {
+  return (
+    Math.abs(input.screen.x - start.screen.x) > SLOP_PX ||
+    Math.abs(input.screen.y - start.screen.y) > SLOP_PX
+  )
 }
