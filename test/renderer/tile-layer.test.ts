@@ -34,7 +34,10 @@ function context() {
 }
 
 const SIZE = { width: 8000, height: 6000 }
-const flush = () => new Promise((r) => setImmediate(r))
+/** Lets settled fetches run their callbacks (microtasks only: timers are faked). */
+async function flush() {
+  for (let i = 0; i < 3; i++) await Promise.resolve()
+}
 
 describe('when the zoom outgrows the display image', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
