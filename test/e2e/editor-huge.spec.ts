@@ -107,9 +107,11 @@ test.describe('when an annotator zooms into a photo larger than the display imag
         }))
         const shown = await editor.canvas.evaluate(
           (canvas, points) =>
-            points.map(({ x, y }) => [
-              ...(canvas as unknown as Canvas2d).getContext('2d').getImageData(x, y, 1, 1).data,
-            ]),
+            points.map(({ x, y }) =>
+              Array.from(
+                (canvas as unknown as Canvas2d).getContext('2d').getImageData(x, y, 1, 1).data,
+              ),
+            ),
           at,
         )
         return Math.max(
