@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 
+import type { ExportFormat } from '../../shared/label-formats'
 import type { LabelSetRecord } from '../../shared/records'
 import type { FaceRecord } from '../formats/labelled-image'
 import { serializeRetinaFaceLabels } from '../formats/retinaface-label'
@@ -25,17 +26,7 @@ import * as writers from './export-writers'
 
 export type { ExportFilter, SplitOptions } from './export-select'
 
-export const EXPORT_FORMATS = [
-  'retinaface',
-  'wider',
-  'wider-predictions',
-  'coco',
-  'yolo-face',
-  'yolo-pose',
-  'labelme',
-  'aligned',
-] as const
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+export { EXPORT_FORMATS, type ExportFormat } from '../../shared/label-formats'
 
 export interface ExportProgress {
   phase: 'writing' | 'finished'
@@ -96,12 +87,16 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   const kept = readable.filter((image) => keepImage(image, filter))
   const paths = labelPaths(kept.map((image) => image.relPath))
   let filteredFaces = 0
+  // Copies only where there is something to add or leave out: 160,000 spread faces cost
+  // more than the writing of the files they go to.
+  const filtersFaces = filter.dropInvalid || filter.minFaceSize || filter.maxAttributes
   const items: writers.ExportItem[] = kept.map((image, i) => {
-    const all = (byImage.get(image.id) ?? []).map((face): FaceRecord => ({
-      ...face,
-      identity: identities.get(face.id) ?? null,
-    }))
-    const faces = all.filter((face) => keepFace(face, filter))
+    const stored = byImage.get(image.id) ?? []
+    const all: FaceRecord[] =
+      identities.size === 0
+        ? stored
+        : stored.map((face) => ({ ...face, identity: identities.get(face.id) ?? null }))
+    const faces = filtersFaces ? all.filter((face) => keepFace(face, filter)) : all
     filteredFaces += all.length - faces.length
     const file = resolve(root, image.relPath)
     return { file, path: paths[i], width: image.width, height: image.height, faces }
@@ -130,7 +125,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
     copyImages: request.copyImages ?? false,
     stats: writers.emptyStats(),
     dirs: new Set(),
-    writes: [],
+    written: 0,
     step: () => {
       if (request.signal?.aborted) throw new Error('Export cancelled; nothing was written')
       request.onProgress?.({ phase: 'writing', total: items.length, done: ++done })
@@ -138,9 +133,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   }
   try {
     await writeAll(request, ctx, items, groups)
-    await writers.flushWrites(ctx)
   } catch (error) {
-    await Promise.allSettled(ctx.writes)
     await rm(temp, { recursive: true, force: true })
     throw error
   }

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { copyFile, mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import sharp from 'sharp'
 
@@ -44,8 +45,8 @@ export interface WriteContext {
   stats: WriteStats
   /** Folders already created, so 12,880 label files do not cost 12,880 mkdir calls. */
   dirs: Set<string>
-  /** Writes started but not yet awaited (see writeText). */
-  writes: Promise<void>[]
+  /** Label files written so far; every {@link FILES_PER_TURN}th yields (see writeText). */
+  written: number
   /** Called once per image written; throws when the export was cancelled. */
   step(): void
 }
@@ -101,16 +102,22 @@ export async function writeCoco(ctx: WriteContext, split: string, items: ExportI
 
 /** labelme: one JSON per image; `imagePath` relative to the JSON, as labelme writes it. */
 export async function writeLabelme(ctx: WriteContext, split: string, items: ExportItem[]) {
+  const relativePath = relativeFiles()
   for (const item of items) {
     const json = under(split, `${stemOf(item.path)}.json`)
     const imagePath = ctx.copyImages
       ? basename(item.path)
-      : posix(relative(dirname(join(ctx.out, json)), item.file))
-    const size = await sizeOf(ctx, item)
+      : relativePath(dirname(join(ctx.out, json)), item.file)
+    const size = item.width && item.height ? item : await sizeOf(ctx, item)
     await writeText(
       ctx,
       join(ctx.temp, json),
-      serializeLabelme({ ...item, ...size, path: imagePath }),
+      serializeLabelme({
+        path: imagePath,
+        width: size.width,
+        height: size.height,
+        faces: item.faces,
+      }),
     )
   }
   await copyAll(ctx, items, (item) => under(split, item.path))
@@ -129,22 +136,25 @@ export async function writeYolo(
   flavour: YoloFlavour,
 ) {
   const listed: string[] = []
+  const labels = join(ctx.temp, 'labels', split)
+  const relativePath = relativeFiles()
+  // One tally for the whole split: the writer adds to it, so no object per image.
+  const stats = emptyYoloStats()
   for (const item of items) {
-    const size = await sizeOf(ctx, item)
+    const size = item.width && item.height ? item : await sizeOf(ctx, item)
     if (!size.width || !size.height) {
       ctx.step()
       continue
     }
-    const stats = emptyYoloStats()
     const text = serializeYoloLabels(item.faces, size.width, size.height, flavour, stats)
-    await writeText(ctx, join(ctx.temp, 'labels', under(split, `${stemOf(item.path)}.txt`)), text)
-    ctx.stats.clipped += stats.clipped
-    ctx.stats.droppedBoxes += stats.dropped
-    ctx.stats.pointsDropped += stats.pointsDropped
-    ctx.stats.occludedAsVisible += stats.occludedAsVisible
-    listed.push(posix(relative(ctx.out, item.file)))
+    await writeText(ctx, join(labels, `${stemOf(item.path)}.txt`), text)
+    listed.push(relativePath(ctx.out, item.file))
     ctx.step()
   }
+  ctx.stats.clipped += stats.clipped
+  ctx.stats.droppedBoxes += stats.dropped
+  ctx.stats.pointsDropped += stats.pointsDropped
+  ctx.stats.occludedAsVisible += stats.occludedAsVisible
   if (ctx.copyImages) {
     await copyAll(ctx, items, (item) => join('images', under(split, item.path)), false)
   } else {
@@ -228,19 +238,43 @@ async function sizeOf(ctx: WriteContext, item: ExportItem) {
   return { width: info?.width ?? null, height: info?.height ?? null }
 }
 
-/** Files written at once: one at a time leaves the disk idle between 12,880 small files. */
-const WRITES_IN_FLIGHT = 32
-
-async function writeText(ctx: WriteContext, file: string, text: string) {
-  await ensureDir(ctx, dirname(file))
-  ctx.writes.push(writeFile(file, text))
-  if (ctx.writes.length >= WRITES_IN_FLIGHT) await flushWrites(ctx)
+/**
+ * `relative(from, file)` in `/` form, with the folder part remembered per pair of folders:
+ * 12,880 images in 61 event folders need 61 `relative` calls, not 12,880.
+ */
+function relativeFiles(): (from: string, file: string) => string {
+  const folders = new Map<string, string>()
+  return (from, file) => {
+    const dir = dirname(file)
+    const key = `${from}\0${dir}`
+    let rel = folders.get(key)
+    if (rel === undefined) {
+      rel = posix(relative(from, dir))
+      folders.set(key, rel)
+    }
+    return rel ? `${rel}/${basename(file)}` : basename(file)
+  }
 }
 
-/** Wait for the writes still in flight; the export calls it before renaming into place. */
-export async function flushWrites(ctx: WriteContext): Promise<void> {
-  const writes = ctx.writes.splice(0)
-  await Promise.all(writes)
+/** Label files written between two turns of the event loop (a few ms of blocking). */
+const FILES_PER_TURN = 64
+
+/**
+ * Writes synchronously, yielding every {@link FILES_PER_TURN} files so IPC and HTTP polls
+ * still get answers. A small file costs the same kernel work either way, but the promise API
+ * adds a FileHandle and three thread-pool round trips per file, about 15% more CPU at
+ * 12,880 files, and the pool buys no parallelism on one core.
+ */
+async function writeText(ctx: WriteContext, file: string, text: string) {
+  ensureDirSync(ctx, dirname(file))
+  writeFileSync(file, text)
+  if (++ctx.written % FILES_PER_TURN === 0) await new Promise((turn) => setImmediate(turn))
+}
+
+function ensureDirSync(ctx: WriteContext, dir: string) {
+  if (ctx.dirs.has(dir)) return
+  mkdirSync(dir, { recursive: true })
+  ctx.dirs.add(dir)
 }
 
 async function ensureDir(ctx: WriteContext, dir: string) {
