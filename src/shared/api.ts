@@ -11,6 +11,7 @@ import { z } from 'zod'
 import type { ApiChannel, ChannelDomain, ChannelMethod } from './api-channels'
 import type { ApiErrorData, ApiResult } from './api-error'
 import type { DetectedFace } from './face'
+import { EXPORT_FORMATS, IMPORT_FORMATS } from './label-formats'
 import type {
   DatasetRecord,
   FaceSource,
@@ -277,15 +278,7 @@ export const api = {
   /** Imports a label file or folder as a new ground-truth set, in the background. */
   'labels/import': channel<LabelsJobInfo>()(
     z.strictObject({
-      format: z.enum([
-        'wider',
-        'wider-mat',
-        'retinaface',
-        'coco',
-        'yolo-face',
-        'yolo-pose',
-        'labelme',
-      ]),
+      format: z.enum(IMPORT_FORMATS),
       path: absolutePath,
       images: absolutePath.optional(),
       name: z.string().trim().min(1).max(200).optional(),
@@ -296,16 +289,7 @@ export const api = {
     z.strictObject({
       datasetId: id,
       labelSetId: id.optional(),
-      format: z.enum([
-        'retinaface',
-        'wider',
-        'wider-predictions',
-        'coco',
-        'yolo-face',
-        'yolo-pose',
-        'labelme',
-        'aligned',
-      ]),
+      format: z.enum(EXPORT_FORMATS),
       out: absolutePath,
       copyImages: z.boolean().optional(),
       split: z

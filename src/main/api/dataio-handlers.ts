@@ -7,8 +7,8 @@ import type {
   LabelsJobSummary,
 } from '../../shared/api'
 import type { AppContext } from '../jobs/context'
-import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../jobs/export-labels'
-import { IMPORT_FORMATS, importLabels, type ImportFormat } from '../jobs/import-labels'
+import { exportLabels } from '../jobs/export-labels'
+import { importLabels } from '../jobs/import-labels'
 import { logger } from '../log'
 
 const log = logger('api/labels')
@@ -18,13 +18,6 @@ type LabelsChannel = 'labels/import' | 'labels/export' | 'labels/job' | 'labels/
 type LabelsHandlers = {
   [C in LabelsChannel]: (request: ApiParsedRequest<C>) => Promise<ApiResponse<C>>
 }
-
-// The contract lists the formats as literals (shared code cannot import the jobs); these
-// lines fail to compile when the two lists drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
-const _imports: Same<ApiParsedRequest<'labels/import'>['format'], ImportFormat> = true
-const _exports: Same<ApiParsedRequest<'labels/export'>['format'], ExportFormat> = true
-void [_imports, _exports, IMPORT_FORMATS, EXPORT_FORMATS]
 
 /** How many missing images and problems a summary names before it only counts. */
 const NOTE_LIMIT = 20

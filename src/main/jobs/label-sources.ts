@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 
 import { DEFAULT_ATTRIBUTES } from '../../shared/face'
+import type { ImportFormat } from '../../shared/label-formats'
 import { readWiderMat, WIDER_SETTINGS, type WiderSetting } from '../eval/wider-mat'
 import { parseCoco } from '../formats/coco'
 import type { FaceRecord, LabelledImage } from '../formats/labelled-image'
@@ -13,17 +14,7 @@ import { parseWiderGt } from '../formats/wider-gt'
 import { parseYoloLabels } from '../formats/yolo'
 import { scanFolder } from './scan-folder'
 
-/** Formats labels can be imported from (wider-predictions is an evaluation output only). */
-export const IMPORT_FORMATS = [
-  'wider',
-  'wider-mat',
-  'retinaface',
-  'coco',
-  'yolo-face',
-  'yolo-pose',
-  'labelme',
-] as const
-export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+export { IMPORT_FORMATS, type ImportFormat } from '../../shared/label-formats'
 
 /**
  * Formats whose labels stand alone in one file (or the folder of .mat files): reading them
