@@ -152,3 +152,48 @@ describe('when steps are undone and redone', () => {
     expect(h.redoNames).toEqual([])
   })
 })
+
+describe('when a run of nudges is recorded', () => {
+  /** Moves face 1 to `x` as a step carrying the coalescing key `key`. */
+  async function nudge(h: EditHistory, rows: Map<number, FaceSnapshot>, x: number, key: string) {
+    const before = rows.get(1)!
+    const after = snap(x)
+    rows.set(1, after)
+    await h.perform(
+      async () => ({
+        kind: 'change',
+        name: 'Nudge face',
+        faces: [{ key: h.keyOf(1), before, after }],
+      }),
+      { key, withinMs: 60_000 },
+    )
+  }
+
+  it('folds presses on the same target into one step that undoes to where the run began', async () => {
+    const store = fakeStore()
+    const h = new EditHistory(store.executor)
+    store.rows.set(1, snap(0, 'model'))
+    for (let x = 1; x <= 10; x++) await nudge(h, store.rows, x, 'faces 1')
+    expect(h.undoNames).toEqual(['Nudge face'])
+
+    expect(await h.undo()).toBe('Nudge face')
+    expect(store.rows.get(1)).toEqual(snap(0, 'model'))
+    expect(await h.redo()).toBe('Nudge face')
+    expect(store.rows.get(1)!.label.box.x).toBe(10)
+  })
+
+  it('starts a new step for another target and after an undo', async () => {
+    const store = fakeStore()
+    const h = new EditHistory(store.executor)
+    store.rows.set(1, snap(0))
+    await nudge(h, store.rows, 1, 'faces 1')
+    await nudge(h, store.rows, 2, 'landmark 1:0')
+    expect(h.undoNames).toHaveLength(2)
+
+    await h.undo()
+    await nudge(h, store.rows, 3, 'landmark 1:0')
+    expect(h.undoNames).toHaveLength(2)
+    await h.undo()
+    expect(store.rows.get(1)!.label.box.x).toBe(1)
+  })
+})

@@ -32,6 +32,15 @@ export interface HistoryExecutor {
   restore(faceId: number, snapshot: FaceSnapshot): Promise<void>
 }
 
+/**
+ * Folds a step into the previous one: same `key`, and no more than `withinMs` after the
+ * previous step carrying that key (a run of nudges becomes one undo step).
+ */
+export interface Coalesce {
+  key: string
+  withinMs: number
+}
+
 /** A face as a snapshot. */
 export function snapshotOf(face: StoredFace): FaceSnapshot {
   return {
@@ -60,6 +69,8 @@ export class EditHistory {
   private readonly keyById = new Map<number, number>()
   private nextKey = 1
   private chain: Promise<unknown> = Promise.resolve()
+  /** The coalescing key of the newest step and when it was asked for; null: none. */
+  private lastCoalesce: { key: string; at: number } | null = null
 
   constructor(private readonly executor: HistoryExecutor) {}
 
@@ -92,15 +103,25 @@ export class EditHistory {
   /**
    * Runs a first-time edit after every earlier step and records the step it reports (null:
    * nothing changed, nothing recorded). A new step clears the redo stack, as everywhere.
+   * With `coalesce`, a change of the same faces soon after the previous step of the same key
+   * is folded into it: one undo then reverts the whole run.
    */
-  perform(edit: () => Promise<EditCommand | null>): Promise<void> {
+  perform(edit: () => Promise<EditCommand | null>, coalesce?: Coalesce): Promise<void> {
+    // The time of the request (the key press), not of its write, which may queue.
+    const at = Date.now()
     return this.enqueue(async () => {
       const command = await edit()
       if (!command) return
       if (command.kind === 'delete') {
         for (const f of command.faces) this.keyById.delete(this.idOf(f.key))
       }
-      this.done.push(command)
+      const previous = this.lastCoalesce
+      const fold =
+        coalesce !== undefined &&
+        previous?.key === coalesce.key &&
+        at - previous.at <= coalesce.withinMs
+      this.lastCoalesce = coalesce ? { key: coalesce.key, at } : null
+      if (!fold || !this.fold(command)) this.done.push(command)
       this.undone.length = 0
     })
   }
@@ -110,6 +131,7 @@ export class EditHistory {
     return this.enqueue(async () => {
       const command = this.done.pop()
       if (!command) return null
+      this.lastCoalesce = null
       await this.revert(command)
       this.undone.push(command)
       return command.name
@@ -121,6 +143,7 @@ export class EditHistory {
     return this.enqueue(async () => {
       const command = this.undone.pop()
       if (!command) return null
+      this.lastCoalesce = null
       await this.apply(command)
       this.done.push(command)
       return command.name
@@ -130,6 +153,20 @@ export class EditHistory {
   /** Resolves once every queued step has been written. */
   settled(): Promise<void> {
     return this.enqueue(async () => undefined)
+  }
+
+  /** Merges a change into the newest step when both change the same faces; false if not. */
+  private fold(command: EditCommand): boolean {
+    const last = this.done.at(-1)
+    if (last?.kind !== 'change' || command.kind !== 'change') return false
+    const afters = new Map(command.faces.map((f) => [f.key, f.after]))
+    if (afters.size !== last.faces.length || !last.faces.every((f) => afters.has(f.key))) {
+      return false
+    }
+    // Before: where the run started; after: where it ended.
+    const faces = last.faces.map((f) => ({ ...f, after: afters.get(f.key)! }))
+    this.done[this.done.length - 1] = { ...last, faces }
+    return true
   }
 
   private async apply(command: EditCommand): Promise<void> {

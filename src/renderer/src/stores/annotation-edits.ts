@@ -15,6 +15,7 @@ import { nextVisibility, swapLeftRight } from '@renderer/editor/geometry'
 import {
   EditHistory,
   snapshotOf,
+  type Coalesce,
   type EditCommand,
   type HistoryExecutor,
 } from '@renderer/editor/history'
@@ -22,6 +23,12 @@ import type { EditRequest } from '@renderer/editor/types'
 import type { LandmarkSuggestion } from './annotation'
 import { useImageQueueStore } from './image-queue'
 import { asApiError } from './request'
+
+/**
+ * Arrow-key presses on the same target closer than this make one undo step: holding an arrow
+ * down repeats about every 33 ms, and a pause of a second starts a new step.
+ */
+const NUDGE_RUN_MS = 1000
 
 /** The annotation store's state the edit actions read and write. */
 export interface EditState {
@@ -124,12 +131,13 @@ export function createAnnotationEdits(s: EditState) {
   async function perform(
     name: string,
     edit: (history: EditHistory, imageId: number) => Promise<EditCommand | null>,
+    coalesce?: Coalesce,
   ): Promise<void> {
     const imageId = s.imageId.value
     if (imageId === null) return
     pending.value += 1
     try {
-      await historyFor(imageId).perform(() => edit(historyFor(imageId), imageId))
+      await historyFor(imageId).perform(() => edit(historyFor(imageId), imageId), coalesce)
       lastStep.value = name
       afterWrite(imageId)
     } catch (cause) {
@@ -207,7 +215,11 @@ export function createAnnotationEdits(s: EditState) {
   }
 
   /** Applies patches to faces as one named step. */
-  async function changeFaces(changes: { id: number; patch: FacePatch }[], name: string) {
+  async function changeFaces(
+    changes: { id: number; patch: FacePatch }[],
+    name: string,
+    coalesce?: Coalesce,
+  ) {
     const befores = changes
       .map(({ id, patch }) => ({ face: faceById(id), patch }))
       .filter((c): c is { face: StoredFace; patch: FacePatch } => c.face !== undefined)
@@ -217,36 +229,41 @@ export function createAnnotationEdits(s: EditState) {
     s.faces.value = s.faces.value.map((f) => patched.get(f.id) ?? f)
     for (const id of patched.keys()) inFlight.set(id, (inFlight.get(id) ?? 0) + 1)
 
-    await perform(name, async (history, imageId) => {
-      const faces: Extract<EditCommand, { kind: 'change' }>['faces'] = []
-      try {
-        for (const { face, patch } of befores) {
-          const after = await client.api.faces.update({ faceId: face.id, patch })
-          if (inFlight.get(face.id) === 1)
-            local(imageId, (all) => all.map((f) => (f.id === after.id ? after : f)))
-          faces.push({
-            key: history.keyOf(face.id),
-            before: snapshotOf(face),
-            after: snapshotOf(after),
-          })
+    await perform(
+      name,
+      async (history, imageId) => {
+        const faces: Extract<EditCommand, { kind: 'change' }>['faces'] = []
+        try {
+          for (const { face, patch } of befores) {
+            const after = await client.api.faces.update({ faceId: face.id, patch })
+            if (inFlight.get(face.id) === 1)
+              local(imageId, (all) => all.map((f) => (f.id === after.id ? after : f)))
+            faces.push({
+              key: history.keyOf(face.id),
+              before: snapshotOf(face),
+              after: snapshotOf(after),
+            })
+          }
+        } finally {
+          for (const { face } of befores) inFlight.set(face.id, (inFlight.get(face.id) ?? 1) - 1)
         }
-      } finally {
-        for (const { face } of befores) inFlight.set(face.id, (inFlight.get(face.id) ?? 1) - 1)
-      }
-      return { kind: 'change', name, faces }
-    })
+        return { kind: 'change', name, faces }
+      },
+      coalesce,
+    )
   }
 
   /** Patches every selected face with what `make` returns for it (null: leave it). */
   function updateSelected(
     name: string,
     make: (face: StoredFace) => FacePatch | null,
+    coalesce?: Coalesce,
   ): Promise<void> {
     const changes = s.faces.value
       .filter((f) => s.selection.value.includes(f.id))
       .map((f) => ({ id: f.id, patch: make(f) }))
       .filter((c): c is { id: number; patch: FacePatch } => c.patch !== null)
-    return changeFaces(changes, name)
+    return changeFaces(changes, name, coalesce)
   }
 
   async function deleteFaces(
@@ -400,15 +417,18 @@ export function createAnnotationEdits(s: EditState) {
         const landmarks = face.landmarks.map((p, i) =>
           i === index ? { ...p, x: p.x + dx, y: p.y + dy } : p,
         )
-        return changeFaces([{ id: face.id, patch: { landmarks } }], 'Nudge landmark')
+        const coalesce = { key: `landmark ${face.id}:${index}`, withinMs: NUDGE_RUN_MS }
+        return changeFaces([{ id: face.id, patch: { landmarks } }], 'Nudge landmark', coalesce)
       }
     }
-    return updateSelected('Nudge face', (f) => ({
+    const coalesce = { key: `faces ${s.selection.value.join(',')}`, withinMs: NUDGE_RUN_MS }
+    const move = (f: StoredFace): FacePatch => ({
       box: { ...f.box, x: f.box.x + dx, y: f.box.y + dy },
       landmarks: f.landmarks.map((p) =>
         p.visibility === 'absent' ? p : { ...p, x: p.x + dx, y: p.y + dy },
       ),
-    }))
+    })
+    return updateSelected('Nudge face', move, coalesce)
   }
 
   async function undo(): Promise<void> {
