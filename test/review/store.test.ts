@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { evaluateLabels } from '../../src/main/jobs/evaluate-labels'
+import { datasetOfSetRef, evaluateLabels } from '../../src/main/jobs/evaluate-labels'
 import { copyFaceToSet, deleteReviewedFace, judgeFace } from '../../src/main/review/fixes'
 import { importGroundTruth } from '../../src/main/review/import-gt'
 import { reviewLabelSets } from '../../src/main/review/load'
@@ -95,6 +95,17 @@ describe('when .mat ground truth is imported as a label set', () => {
     expect(fromSet.ap).toEqual(fromFiles.ap)
     expect(fromFiles.gtSource).toBe('mat')
     expect(fromSet.gtSource).toBe('label-set')
+  })
+
+  it('finds the dataset of a set named by id, even when a newer dataset exists', () => {
+    const newer = ensureDataset(db, '/data/other').id
+    createLabelSet(db, newer, 'predictions', 'model B')
+
+    expect(newer).toBeGreaterThan(datasetId)
+    expect(datasetOfSetRef(db, String(predSet.id))).toBe(datasetId)
+    expect(datasetOfSetRef(db, 'annotation')).toBeUndefined()
+    expect(datasetOfSetRef(db, '/some/ground_truth')).toBeUndefined()
+    expect(datasetOfSetRef(db, '999')).toBeUndefined()
   })
 })
 

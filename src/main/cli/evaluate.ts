@@ -2,7 +2,13 @@ import { Command } from 'commander'
 
 import { createAppContext } from '../jobs/context'
 import { pickDataset } from '../jobs/dataset-paths'
-import { evaluateLabels, isSetRef, parseSetRef, type EvaluateReport } from '../jobs/evaluate-labels'
+import {
+  datasetOfSetRef,
+  evaluateLabels,
+  isSetRef,
+  parseSetRef,
+  type EvaluateReport,
+} from '../jobs/evaluate-labels'
 import { dbOption, toPositiveInt } from './common'
 
 /** How many of the worst images the text report lists. */
@@ -25,7 +31,11 @@ export function registerEval(program: Command): void {
     )
     .option('--set <id>', 'same as --pred <id> (kept for scripts)', toPositiveInt)
     .addOption(dbOption())
-    .option('--dataset <id>', 'dataset id (default: the newest)', toPositiveInt)
+    .option(
+      '--dataset <id>',
+      'dataset id (default: the one a set id belongs to, else the newest)',
+      toPositiveInt,
+    )
     .option('--iou <value>', 'IoU needed for a match', toFraction, 0.5)
     .option(
       '--min-face <px>',
@@ -45,7 +55,12 @@ export function registerEval(program: Command): void {
       const ctx = createAppContext({ dbFile: opts.db })
       try {
         const report = evaluateLabels(ctx.db, {
-          datasetId: pickDataset(ctx.db, opts.dataset),
+          datasetId:
+            opts.dataset === undefined
+              ? (datasetOfSetRef(ctx.db, pred) ??
+                datasetOfSetRef(ctx.db, opts.gt) ??
+                pickDataset(ctx.db))
+              : pickDataset(ctx.db, opts.dataset),
           gt: opts.gt,
           labelSetId: pred === undefined ? undefined : parseSetRef(pred),
           iouThreshold: opts.iou,

@@ -99,6 +99,18 @@ export function parseSetRef(value: string): SetRef {
   return /^\d+$/.test(value) ? Number(value) : (value as SetRef)
 }
 
+/**
+ * The dataset a set reference points into, when it names one by id (`12`, `run:3`): a
+ * store with several datasets then needs no `--dataset` beside an explicit set.
+ */
+export function datasetOfSetRef(db: Db, value: string | undefined): number | undefined {
+  if (value === undefined || !isSetRef(value)) return undefined
+  const ref = parseSetRef(value)
+  if (ref === 'annotation') return undefined
+  const set = typeof ref === 'number' ? getLabelSet(db, ref) : runLabelSet(db, Number(ref.slice(4)))
+  return set?.datasetId
+}
+
 function resolveSet(db: Db, datasetId: number, ref: SetRef | 'newest-run'): LabelSetRecord {
   const sets = listLabelSets(db, datasetId)
   let chosen: LabelSetRecord | undefined
