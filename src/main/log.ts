@@ -10,7 +10,8 @@ import log from 'electron-log/node'
 const level = (process.env.FACEMARK_LOG_LEVEL ?? 'warn') as 'error' | 'warn' | 'info' | 'debug'
 log.transports.console.level = level
 log.transports.file.level = process.env.FACEMARK_LOG_FILE ? 'info' : false
-if (process.env.FACEMARK_LOG_FILE) log.transports.file.resolvePathFn = () => process.env.FACEMARK_LOG_FILE!
+if (process.env.FACEMARK_LOG_FILE)
+  log.transports.file.resolvePathFn = () => process.env.FACEMARK_LOG_FILE!
 log.transports.console.writeFn = ({ message }) => {
   process.stderr.write(`${message.data.map(String).join(' ')}\n`)
 }
