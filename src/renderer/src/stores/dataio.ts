@@ -7,6 +7,7 @@ import type { ReviewLabelSet } from '@shared/review'
 import { client } from '@renderer/api/client'
 import { useDatasetStore } from './datasets'
 import { useImageQueueStore } from './image-queue'
+import { createJobPoller } from './job-poller'
 import { useReviewStore } from './review'
 import { asApiError, type RequestStatus } from './request'
 
@@ -37,7 +38,16 @@ export const useDataioStore = defineStore('dataio', () => {
   const running = computed(() => job.value?.state === 'running')
   const datasetId = computed(() => useImageQueueStore().datasetId)
 
-  let pollTimer: ReturnType<typeof setTimeout> | null = null
+  const poller = createJobPoller({
+    job,
+    error,
+    intervalMs: POLL_MS,
+    fetch: (jobId) => client.api.labels.job({ jobId }),
+    onUpdate: async (next) => {
+      if (next.kind === 'import' && next.state === 'finished') await afterImport()
+    },
+  })
+  const stopPolling = poller.stop
 
   async function openDialog(): Promise<void> {
     dialogOpen.value = true
@@ -95,7 +105,7 @@ export const useDataioStore = defineStore('dataio', () => {
       status.value = 'failed'
       return
     }
-    schedulePoll()
+    poller.schedule()
   }
 
   async function cancel(): Promise<void> {
@@ -116,31 +126,6 @@ export const useDataioStore = defineStore('dataio', () => {
       error.value = asApiError(cause)
       return null
     }
-  }
-
-  function schedulePoll(): void {
-    if (job.value?.state === 'running') pollTimer = setTimeout(() => void poll(), POLL_MS)
-  }
-
-  function stopPolling(): void {
-    if (pollTimer) clearTimeout(pollTimer)
-    pollTimer = null
-  }
-
-  async function poll(): Promise<void> {
-    const polled = job.value
-    if (!polled) return
-    try {
-      const next = await client.api.labels.job({ jobId: polled.id })
-      // A job started meanwhile owns the dialog now; this answer is stale.
-      if (job.value?.id !== polled.id) return
-      job.value = next
-    } catch (cause) {
-      error.value = asApiError(cause)
-      return
-    }
-    if (job.value.state === 'running') return schedulePoll()
-    if (job.value.kind === 'import' && job.value.state === 'finished') await afterImport()
   }
 
   /** Every list that names label sets or datasets learns of the new set. */

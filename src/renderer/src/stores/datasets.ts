@@ -6,6 +6,7 @@ import type { JobInfo } from '@shared/api'
 import type { DatasetRecord } from '@shared/records'
 import { client } from '@renderer/api/client'
 import { useImageQueueStore } from './image-queue'
+import { createJobPoller } from './job-poller'
 import { asApiError, type RequestStatus } from './request'
 
 /** How often a running job is polled; progress is cheap to ask for. */
@@ -26,8 +27,21 @@ export const useDatasetStore = defineStore('datasets', () => {
 
   const jobRunning = computed(() => job.value?.state === 'running')
 
-  let pollTimer: ReturnType<typeof setTimeout> | null = null
   let lastListRefresh = 0
+  const poller = createJobPoller({
+    job,
+    error,
+    intervalMs: POLL_MS,
+    fetch: (jobId) => client.api.jobs.progress({ jobId }),
+    // Show faces as they land, without refetching the whole list every poll.
+    onUpdate: async (next) => {
+      if (next.state !== 'running' || Date.now() - lastListRefresh > LIST_REFRESH_MS) {
+        lastListRefresh = Date.now()
+        await useImageQueueStore().refresh()
+      }
+    },
+  })
+  const stopPolling = poller.stop
 
   async function loadDatasets(): Promise<void> {
     try {
@@ -54,7 +68,7 @@ export const useDatasetStore = defineStore('datasets', () => {
 
     await useImageQueueStore().load(current.value.id)
     lastListRefresh = Date.now()
-    schedulePoll()
+    poller.schedule()
     void loadDatasets()
   }
 
@@ -76,37 +90,6 @@ export const useDatasetStore = defineStore('datasets', () => {
     } catch (cause) {
       error.value = asApiError(cause)
     }
-  }
-
-  function schedulePoll(): void {
-    if (job.value?.state === 'running') pollTimer = setTimeout(() => void poll(), POLL_MS)
-  }
-
-  function stopPolling(): void {
-    if (pollTimer) clearTimeout(pollTimer)
-    pollTimer = null
-  }
-
-  async function poll(): Promise<void> {
-    const polled = job.value
-    if (!polled) return
-    try {
-      const next = await client.api.jobs.progress({ jobId: polled.id })
-      // A folder opened while this request was out has its own job; drop the old answer.
-      if (job.value?.id !== polled.id) return
-      job.value = next
-    } catch (cause) {
-      error.value = asApiError(cause)
-      return
-    }
-
-    // Show faces as they land, without refetching the whole list every poll.
-    const finished = job.value.state !== 'running'
-    if (finished || Date.now() - lastListRefresh > LIST_REFRESH_MS) {
-      lastListRefresh = Date.now()
-      await useImageQueueStore().refresh()
-    }
-    schedulePoll()
   }
 
   return {
