@@ -21,7 +21,8 @@ interface PageGlobals {
 
 test.skip(
   !existsSync(ELECTRON_DIST),
-  `Electron binary absent (${ELECTRON_DIST} missing); run \`node node_modules/electron/install.js\` where downloads work.`,
+  `Electron binary absent (${ELECTRON_DIST} missing); ` +
+    'run `node node_modules/electron/install.js` where downloads work.',
 )
 
 test.describe('when the desktop app opens a folder', () => {

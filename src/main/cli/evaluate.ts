@@ -18,7 +18,8 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description(
-      'compare two label sets (or a set and ground-truth files): WIDER AP, PR curve, landmark NME, error cases',
+      'compare two label sets (or a set and ground-truth files): ' +
+        'WIDER AP, PR curve, landmark NME, error cases',
     )
     .requiredOption(
       '--gt <set|path>',

@@ -44,7 +44,9 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
       .replace(/\.cjs$/, '.mjs')
     const tsx = pathToFileURL(api).href
     const worker = new URL('./worker.ts', import.meta.url).href
-    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}) })`
+    const code =
+      `import(${JSON.stringify(tsx)})` +
+      `.then((m) => { m.register(); return import(${JSON.stringify(worker)}) })`
     return { entry: code, eval: true }
   }
   const candidates = [
