@@ -3,8 +3,9 @@
  * comes from the plain-Node core (src/main/api, jobs, store), which the HTTP server and the
  * CLI run too; this file only wires it to Electron.
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, dialog } from 'electron'
 
 import { createApi, type ApiService } from './api/handlers'
 import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
@@ -14,6 +15,9 @@ import { createAppContext, type AppContext } from './jobs/context'
 import { logger } from './log'
 
 const log = logger('main')
+
+/** Where scripts/native-modules.sh puts the Electron build of better-sqlite3. */
+const ELECTRON_SQLITE_BINDING = 'build/electron/better_sqlite3.node'
 
 // Schemes must be privileged before the app is ready.
 registerImageScheme()
@@ -28,7 +32,11 @@ async function start(): Promise<void> {
   await app.whenReady()
 
   const userData = app.getPath('userData')
-  ctx = createAppContext({ dbFile: join(userData, 'facemark.sqlite'), dataDir: userData })
+  ctx = createAppContext({
+    dbFile: join(userData, 'facemark.sqlite'),
+    dataDir: userData,
+    sqliteBinding: electronSqliteBinding(),
+  })
   api = createApi(ctx, { includeStack: !app.isPackaged })
 
   registerApiIpc(api, (event) => isTrustedFrame(event, isRendererUrl))
@@ -60,5 +68,28 @@ app.on('will-quit', (event) => {
 
 start().catch((error: unknown) => {
   log.error('startup failed', error)
+  dialog.showErrorBox('facemark could not start', startupAdvice(error))
   app.exit(1)
 })
+
+/**
+ * The SQLite addon built for Electron by `npm run native:electron`, when there is one. The
+ * package's own build targets Node's ABI, which the CLI and the tests need.
+ */
+function electronSqliteBinding(): string | undefined {
+  const file = join(app.getAppPath(), ELECTRON_SQLITE_BINDING)
+  return existsSync(file) ? file : undefined
+}
+
+/** What to do about a failed start; the usual one is SQLite built for Node, not Electron. */
+function startupAdvice(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
+    return (
+      'The SQLite module is built for Node.js, not for Electron. ' +
+      'Run `npm run native:electron` once (it builds a copy for Electron beside the Node ' +
+      'one), then start the app again.'
+    )
+  }
+  return message
+}

@@ -16,6 +16,8 @@ export interface AppContextOptions {
   dataDir?: string
   /** Detection worker threads; one per core by default. */
   workers?: number
+  /** The SQLite addon to load (see OpenOptions); the package's own when unset. */
+  sqliteBinding?: string
 }
 
 /**
@@ -80,7 +82,7 @@ export function modelParams(manifest: DetectorManifest): Record<string, unknown>
 }
 
 export function createAppContext(options: AppContextOptions): AppContext {
-  const db = openDatabase(options.dbFile)
+  const db = openDatabase(options.dbFile, { nativeBinding: options.sqliteBinding })
   const modelsDir = options.modelsDir ?? process.env.FACE_MODELS_DIR
   const dataDir = options.dataDir ? join(options.dataDir, 'models') : defaultModelDataDir()
   let pool: DetectorPool | null = null

@@ -13,14 +13,25 @@ export type { Database }
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000
 
+export interface OpenOptions {
+  /**
+   * The compiled SQLite addon to load instead of the package's own. The Electron shell passes
+   * one built for Electron's ABI, so the Node build keeps serving the CLI and the tests.
+   */
+  nativeBinding?: string
+}
+
 /**
  * Open (or create) a label store and bring its schema up to date.
  *
  * `':memory:'` gives a private database for tests. File databases use WAL so that the UI can
  * read while a batch writes, and so that a killed process never leaves a half-written image.
  */
-export function openDatabase(file: string): Database {
-  const db = new BetterSqlite3(file)
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  const db = new BetterSqlite3(
+    file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  )
 
   if (file !== ':memory:') db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
