@@ -14,6 +14,7 @@ import { identitiesForSet } from '../store/identities'
 import { listImages } from '../store/images'
 import { annotationSet, listLabelSets } from '../store/label-sets'
 import { widerPath } from './dataset-paths'
+import { turnTaker } from './event-loop-turns'
 import { describeLosses } from './export-losses'
 import {
   assignSplits,
@@ -125,7 +126,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
     copyImages: request.copyImages ?? false,
     stats: writers.emptyStats(),
     dirs: new Set(),
-    written: 0,
+    turn: turnTaker(),
     step: () => {
       if (request.signal?.aborted) throw new Error('Export cancelled; nothing was written')
       request.onProgress?.({ phase: 'writing', total: items.length, done: ++done })

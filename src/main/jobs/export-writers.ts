@@ -45,8 +45,8 @@ export interface WriteContext {
   stats: WriteStats
   /** Folders already created, so 12,880 label files do not cost 12,880 mkdir calls. */
   dirs: Set<string>
-  /** Label files written so far; every {@link FILES_PER_TURN}th yields (see writeText). */
-  written: number
+  /** Called once per label file written; now and then yields to the event loop. */
+  turn: () => Promise<void> | undefined
   /** Called once per image written; throws when the export was cancelled. */
   step(): void
 }
@@ -256,19 +256,11 @@ function relativeFiles(): (from: string, file: string) => string {
   }
 }
 
-/** Label files written between two turns of the event loop (a few ms of blocking). */
-const FILES_PER_TURN = 64
-
-/**
- * Writes synchronously, yielding every {@link FILES_PER_TURN} files so IPC and HTTP polls
- * still get answers. A small file costs the same kernel work either way, but the promise API
- * adds a FileHandle and three thread-pool round trips per file, about 15% more CPU at
- * 12,880 files, and the pool buys no parallelism on one core.
- */
+/** Writes one small file synchronously; see event-loop-turns.ts for why. */
 async function writeText(ctx: WriteContext, file: string, text: string) {
   ensureDirSync(ctx, dirname(file))
   writeFileSync(file, text)
-  if (++ctx.written % FILES_PER_TURN === 0) await new Promise((turn) => setImmediate(turn))
+  await ctx.turn()
 }
 
 function ensureDirSync(ctx: WriteContext, dir: string) {

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 
 import { DEFAULT_ATTRIBUTES } from '../../shared/face'
@@ -12,6 +12,7 @@ import { parseRetinaFaceLabels } from '../formats/retinaface-label'
 import { FormatError } from '../formats/text'
 import { parseWiderGt } from '../formats/wider-gt'
 import { parseYoloLabels } from '../formats/yolo'
+import { turnTaker } from './event-loop-turns'
 import { scanFolder } from './scan-folder'
 
 export { IMPORT_FORMATS, type ImportFormat } from '../../shared/label-formats'
@@ -190,11 +191,13 @@ async function readLabelme(path: string, imagesDir?: string): Promise<LabelSourc
   const files = folder ? await filesWith(path, '.json') : [path]
   const images: SourceImage[] = []
   const problems: ImportProblem[] = []
+  const turn = turnTaker()
 
   for (const file of files) {
+    await turn()
     let parsed: ReturnType<typeof parseLabelme>
     try {
-      parsed = parseLabelme(await readFile(file, 'utf8'))
+      parsed = parseLabelme(readFileSync(file, 'utf8'))
     } catch (error) {
       throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -228,6 +231,7 @@ async function readYolo(
   const byStem = new Map(scanned.map((f) => [stem(f.relPath), f]))
   const images: SourceImage[] = []
   const labelled = new Set<string>()
+  const turn = turnTaker()
 
   for (const file of await filesWith(labelsDir, '.txt')) {
     const rel = relative(labelsDir, file).split(sep).join('/')
@@ -243,7 +247,8 @@ async function readYolo(
       )
     labelled.add(image.relPath)
 
-    const text = await readFile(file, 'utf8')
+    await turn()
+    const text = readFileSync(file, 'utf8')
     const facesForSize = (width: number, height: number) => {
       try {
         return parseYoloLabels(text, width, height, flavour)
