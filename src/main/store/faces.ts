@@ -218,28 +218,8 @@ export function updateFace(
     const source: FaceSource = old.source === 'model' ? 'human' : old.source
     const at = now()
 
-    statement(
-      db,
-      `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, score = ?, source = ?, blur = ?,
-         expression = ?, illumination = ?, occlusion = ?, pose = ?, invalid = ?, quality = ?,
-         updated_at = ?
-       WHERE id = ?`,
-    ).run(
-      next.box.x,
-      next.box.y,
-      next.box.width,
-      next.box.height,
-      next.score,
-      source,
-      ...attributeValues(next.attributes),
-      next.quality,
-      at,
-      faceId,
-    )
-    if (patch.landmarks) {
-      statement(db, 'DELETE FROM landmarks WHERE face_id = ?').run(faceId)
-      writeLandmarks(db, faceId, next.landmarks)
-    }
+    writeFaceRow(db, faceId, next, source, at)
+    if (patch.landmarks) replaceLandmarks(db, faceId, next.landmarks)
 
     return { ...old, ...copyLabel(next), source, updatedAt: at }
   })()
@@ -248,6 +228,40 @@ export function updateFace(
 /** Remove a face; its landmarks go with it (ON DELETE CASCADE). */
 export function deleteFace(db: Db, faceId: number): boolean {
   return statement(db, 'DELETE FROM faces WHERE id = ?').run(faceId).changes > 0
+}
+
+/** Overwrite a face's own columns (not its landmarks); false when no such face exists. */
+function writeFaceRow(
+  db: Db,
+  faceId: number,
+  face: FaceLabel,
+  source: FaceSource,
+  at: string,
+): boolean {
+  const { changes } = statement(
+    db,
+    `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, score = ?, source = ?, blur = ?,
+       expression = ?, illumination = ?, occlusion = ?, pose = ?, invalid = ?, quality = ?,
+       updated_at = ?
+     WHERE id = ?`,
+  ).run(
+    face.box.x,
+    face.box.y,
+    face.box.width,
+    face.box.height,
+    face.score,
+    source,
+    ...attributeValues(face.attributes),
+    face.quality,
+    at,
+    faceId,
+  )
+  return changes > 0
+}
+
+function replaceLandmarks(db: Db, faceId: number, landmarks: Landmark[]): void {
+  statement(db, 'DELETE FROM landmarks WHERE face_id = ?').run(faceId)
+  writeLandmarks(db, faceId, landmarks)
 }
 
 function writeLandmarks(db: Db, faceId: number, landmarks: Landmark[]): void {
@@ -306,28 +320,9 @@ export function restoreFace(
 ): StoredFace | undefined {
   checkLandmarks(face.landmarks)
   return db.transaction(() => {
-    const changed = statement(
-      db,
-      `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, score = ?, source = ?, blur = ?,
-         expression = ?, illumination = ?, occlusion = ?, pose = ?, invalid = ?, quality = ?,
-         updated_at = ?
-       WHERE id = ?`,
-    ).run(
-      face.box.x,
-      face.box.y,
-      face.box.width,
-      face.box.height,
-      face.score,
-      source,
-      ...attributeValues(face.attributes),
-      face.quality,
-      now(),
-      faceId,
-    ).changes
-    if (changed === 0) return undefined
+    if (!writeFaceRow(db, faceId, face, source, now())) return undefined
 
-    statement(db, 'DELETE FROM landmarks WHERE face_id = ?').run(faceId)
-    writeLandmarks(db, faceId, face.landmarks)
+    replaceLandmarks(db, faceId, face.landmarks)
     return getFace(db, faceId)
   })()
 }
