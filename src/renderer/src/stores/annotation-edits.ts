@@ -1,4 +1,4 @@
-import { computed, ref, type Ref, type ShallowRef } from 'vue'
+import type { Ref, ShallowRef } from 'vue'
 
 import type { ApiError } from '@shared/api-error'
 import {
@@ -12,15 +12,10 @@ import {
 import type { ImageRecord, ImageStatus, StoredFace } from '@shared/records'
 import { client } from '@renderer/api/client'
 import { nextVisibility, swapLeftRight } from '@renderer/editor/geometry'
-import {
-  EditHistory,
-  snapshotOf,
-  type Coalesce,
-  type EditCommand,
-  type HistoryExecutor,
-} from '@renderer/editor/history'
+import { snapshotOf, type Coalesce, type EditCommand } from '@renderer/editor/history'
 import type { EditRequest } from '@renderer/editor/types'
 import type { LandmarkSuggestion } from './annotation'
+import { createEditRecorder } from './edit-recorder'
 import { useImageQueueStore } from './image-queue'
 import { asApiError } from './request'
 
@@ -66,111 +61,13 @@ const ATTRIBUTE_STEPS: Record<keyof WiderAttributes, number> = {
  * image's undo history; a write the server refuses reloads the faces from SQLite and says why.
  */
 export function createAnnotationEdits(s: EditState) {
-  const histories = new Map<number, EditHistory>()
-  /** Bumped whenever a history changes, so the undo and redo names recompute. */
-  const version = ref(0)
-  const pending = ref(0)
-  const lastStep = ref<string | null>(null)
+  const { pending, lastStep, undoNames, redoNames, local, perform, undo, redo, settled } =
+    createEditRecorder(s)
   /** Optimistic changes per face not yet answered; an older answer must not overwrite them. */
   const inFlight = new Map<number, number>()
 
-  const undoNames = computed(() => {
-    void version.value
-    return s.imageId.value === null ? [] : historyFor(s.imageId.value).undoNames
-  })
-  const redoNames = computed(() => {
-    void version.value
-    return s.imageId.value === null ? [] : historyFor(s.imageId.value).redoNames
-  })
-
-  function historyFor(imageId: number): EditHistory {
-    let history = histories.get(imageId)
-    if (!history) histories.set(imageId, (history = new EditHistory(executorFor(imageId))))
-    return history
-  }
-
-  /** Undo and redo write through these, on the image the step belongs to. */
-  function executorFor(imageId: number): HistoryExecutor {
-    return {
-      create: async (snap) => {
-        const face = await client.api.faces.create({
-          imageId,
-          face: snap.label,
-          source: snap.source,
-          runId: snap.runId,
-          originFaceId: snap.originFaceId,
-        })
-        local(imageId, (faces) => [...faces, face])
-        return face.id
-      },
-      remove: async (faceIds) => {
-        await client.api.faces.delete({ faceIds })
-        local(imageId, (faces) => faces.filter((f) => !faceIds.includes(f.id)))
-        s.selection.value = s.selection.value.filter((id) => !faceIds.includes(id))
-      },
-      restore: async (faceId, snap) => {
-        const face = await client.api.faces.restore({
-          faceId,
-          face: snap.label,
-          source: snap.source,
-        })
-        local(imageId, (faces) => faces.map((f) => (f.id === faceId ? face : f)))
-      },
-    }
-  }
-
-  /** Changes the local faces, only while that image is still the one shown. */
-  function local(imageId: number, change: (faces: StoredFace[]) => StoredFace[]): void {
-    if (s.imageId.value === imageId) s.faces.value = change(s.faces.value)
-  }
-
   function faceById(id: number): StoredFace | undefined {
     return s.faces.value.find((f) => f.id === id)
-  }
-
-  async function perform(
-    name: string,
-    edit: (history: EditHistory, imageId: number) => Promise<EditCommand | null>,
-    coalesce?: Coalesce,
-  ): Promise<void> {
-    const imageId = s.imageId.value
-    if (imageId === null) return
-    pending.value += 1
-    try {
-      await historyFor(imageId).perform(() => edit(historyFor(imageId), imageId), coalesce)
-      lastStep.value = name
-      afterWrite(imageId)
-    } catch (cause) {
-      s.error.value = asApiError(cause)
-      await reload(imageId)
-    } finally {
-      pending.value -= 1
-      version.value += 1
-    }
-  }
-
-  /** The list row follows: counts, and `todo` turning `in progress` on the first edit. */
-  function afterWrite(imageId: number): void {
-    if (s.imageId.value !== imageId) return
-    const faces = s.faces.value
-    const status: ImageStatus =
-      s.image.value?.status === 'todo' ? 'in_progress' : (s.image.value?.status ?? 'in_progress')
-    const counts = {
-      status,
-      faceCount: faces.length,
-      proposalCount: faces.filter((f) => f.source === 'model').length,
-    }
-    if (s.image.value) s.image.value = { ...s.image.value, ...counts }
-    useImageQueueStore().patchImage(imageId, counts)
-  }
-
-  async function reload(imageId: number): Promise<void> {
-    try {
-      const list = await client.api.faces.list({ imageId })
-      local(imageId, () => list.faces)
-    } catch {
-      // The error already shown says what went wrong; the next load will retry.
-    }
   }
 
   /** Persists what the editing machine asks for. */
@@ -431,34 +328,6 @@ export function createAnnotationEdits(s: EditState) {
     return updateSelected('Nudge face', move, coalesce)
   }
 
-  async function undo(): Promise<void> {
-    await step((h) => h.undo(), 'Undo')
-  }
-
-  async function redo(): Promise<void> {
-    await step((h) => h.redo(), 'Redo')
-  }
-
-  async function step(run: (h: EditHistory) => Promise<string | null>, verb: string) {
-    const imageId = s.imageId.value
-    if (imageId === null) return
-    s.suggestion.value = null
-    pending.value += 1
-    try {
-      const name = await run(historyFor(imageId))
-      if (name) {
-        lastStep.value = `${verb}: ${name}`
-        afterWrite(imageId)
-      }
-    } catch (cause) {
-      s.error.value = asApiError(cause)
-      await reload(imageId)
-    } finally {
-      pending.value -= 1
-      version.value += 1
-    }
-  }
-
   async function setImageStatus(status: ImageStatus): Promise<void> {
     const imageId = s.imageId.value
     if (imageId === null) return
@@ -469,11 +338,6 @@ export function createAnnotationEdits(s: EditState) {
     } catch (cause) {
       s.error.value = asApiError(cause)
     }
-  }
-
-  /** Resolves once every write of the shown image has reached the store. */
-  function settled(): Promise<void> {
-    return s.imageId.value === null ? Promise.resolve() : historyFor(s.imageId.value).settled()
   }
 
   return {
