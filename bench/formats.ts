@@ -25,24 +25,14 @@ import { facesForSet, writeFace } from '../src/main/store/faces'
 import { listImages, upsertImage } from '../src/main/store/images'
 import { createLabelSet } from '../src/main/store/label-sets'
 import type { FaceLabel, Landmark } from '../src/shared/face'
+import { mulberry32 } from '../src/shared/random'
 
 const IMAGES = 12_880
 const MEAN_FACES = 12.4
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** Integer boxes, WIDER attributes, and (as in RetinaFace train) landmarks on about half. */
 function synthesise(seed: number): { path: string; faces: FaceLabel[] }[] {
-  const rnd = prng(seed)
+  const rnd = mulberry32(seed)
   const pick = <T>(values: readonly T[]) => values[Math.floor(rnd() * values.length)]
   return Array.from({ length: IMAGES }, (_, i) => {
     const count = rnd() < 0.01 ? 0 : Math.max(1, Math.round(-Math.log(1 - rnd()) * MEAN_FACES))

@@ -12,6 +12,7 @@ import { listImages, markImageUnreadable, upsertImage } from '../store/images'
 import { createLabelSet } from '../store/label-sets'
 import { addSetImages, setFaceSubsets } from '../store/review'
 import { now } from '../store/statements'
+import { forEachConcurrent } from './concurrency'
 import { widerPath } from './dataset-paths'
 import {
   readLabelFile,
@@ -309,16 +310,4 @@ async function sizeOf(
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
   }
-}
-
-async function forEachConcurrent<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const lane = async () => {
-    while (next < items.length) await task(items[next++])
-  }
-  await Promise.all(Array.from({ length: limit }, lane))
 }
