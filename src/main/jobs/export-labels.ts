@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 
@@ -112,6 +113,9 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
     if (list) list.push(item)
     else groups.set(key, [item])
   })
+  // A filter that keeps no image still gives the format's own empty dataset (an empty COCO
+  // file, an empty folder), as the text formats give an empty file.
+  if (groups.size === 0) groups.set('', [])
 
   // 3. Write into the temporary path, then swap it in.
   const out = resolve(request.out)
@@ -134,6 +138,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   }
   try {
     await writeAll(request, ctx, items, groups)
+    if (!existsSync(temp)) await mkdir(temp)
   } catch (error) {
     await rm(temp, { recursive: true, force: true })
     throw error
