@@ -8,7 +8,7 @@ import type { JobInfo, OpenDatasetResponse } from '../../src/shared/api'
 import { createApi, type ApiService } from '../../src/main/api/handlers'
 import type { AppContext } from '../../src/main/jobs/context'
 import { ensureDataset } from '../../src/main/store/datasets'
-import { upsertImage } from '../../src/main/store/images'
+import { markImageUnreadable, upsertImage } from '../../src/main/store/images'
 import { memoryContext, untouchableContext, withTempDir } from './helpers'
 
 const MALFORMED: [channel: string, payload: unknown][] = [
@@ -215,5 +215,25 @@ describe('when an image is displayed', () => {
       byteSize: null,
     })
     await expect(api.displayImage(image.id)).rejects.toMatchObject({ code: 'forbidden' })
+  })
+
+  it('refuses an image found unreadable with the reason found, on every image route', async () => {
+    ctx = memoryContext()
+    const api = createApi(ctx)
+    await withTempDir(async (dir) => {
+      const image = await addImage(dir, 'empty.jpg', Buffer.alloc(0))
+      markImageUnreadable(ctx.db, image.id, 'empty file')
+
+      const refusal = {
+        code: 'not_found',
+        message:
+          'empty.jpg cannot be shown: empty file. Replace the file and open the folder again.',
+      }
+      await expect(api.displayImage(image.id)).rejects.toMatchObject(refusal)
+      await expect(api.thumbnail(image.id)).rejects.toMatchObject(refusal)
+      await expect(api.tile(image.id, { x: '0', y: '0', w: '1', h: '1' })).rejects.toMatchObject(
+        refusal,
+      )
+    })
   })
 })

@@ -123,22 +123,9 @@ export function createApi(ctx: AppContext, options: ApiOptions = {}): ApiService
   return {
     handlers,
     dispatch: (channel, payload) => dispatch(handlers, channel, payload, options.includeStack),
-    displayImage: async (rawId) => {
-      const parsed = imageIdSchema.safeParse(rawId)
-      if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
-      return renderDisplayImage(imageFile(ctx, requireImage(ctx, parsed.data)))
-    },
-    thumbnail: async (rawId) => {
-      const parsed = imageIdSchema.safeParse(rawId)
-      if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
-      return thumbnail(imageFile(ctx, requireImage(ctx, parsed.data)))
-    },
-    tile: async (rawId, query) => {
-      const parsed = imageIdSchema.safeParse(rawId)
-      if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
-      const region = parseTileRegion(query)
-      return tile(imageFile(ctx, requireImage(ctx, parsed.data)), region)
-    },
+    displayImage: async (rawId) => renderDisplayImage(readableFile(ctx, rawId)),
+    thumbnail: async (rawId) => thumbnail(readableFile(ctx, rawId)),
+    tile: async (rawId, query) => tile(readableFile(ctx, rawId), parseTileRegion(query)),
     close: () => {
       jobs.cancelAll()
       models.close()
@@ -218,6 +205,23 @@ function requireImage(ctx: AppContext, imageId: number): ImageRecord {
   const image = getImage(ctx.db, imageId)
   if (!image) throw new ApiError('not_found', `No image ${imageId}; the list may be out of date.`)
   return image
+}
+
+/**
+ * The file behind an image route's raw id. An image already found unreadable is refused with
+ * the reason found then, rather than decoded again to fail with a vaguer one.
+ */
+function readableFile(ctx: AppContext, rawId: unknown): string {
+  const parsed = imageIdSchema.safeParse(rawId)
+  if (!parsed.success) throw new ApiError('invalid_request', `Bad image id: ${String(rawId)}`)
+  const image = requireImage(ctx, parsed.data)
+  if (image.error !== null) {
+    throw new ApiError(
+      'not_found',
+      `${image.relPath} cannot be shown: ${image.error}. Replace the file and open the folder again.`,
+    )
+  }
+  return imageFile(ctx, image)
 }
 
 /** The file of an image, refusing any stored path that would climb out of its dataset root. */
