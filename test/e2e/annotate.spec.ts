@@ -108,6 +108,20 @@ test.describe('when a folder is opened in the browser', () => {
     await expect(app.error).toContainText('/no/such/folder')
   })
 
+  test('opens the folder named in the page URL, as `serve --open` prints it', async ({ page }) => {
+    const app = new AppPage(page)
+    const api = serverApi(url())
+    await app.goto(`${url()}&open=${encodeURIComponent(SAMPLE_DIR)}`)
+
+    await expect(page.getByTestId('dataset-name')).toHaveText('widerface-sample')
+    await expect(app.folderPath).toHaveValue(SAMPLE_DIR)
+    await app.waitForPreAnnotation()
+    const [dataset] = (await api.call('datasets/list', {})).filter((d) => d.root === SAMPLE_DIR)
+    const images = await api.call('images/list', { datasetId: dataset.id })
+    await expect(app.imageRows.first()).toBeVisible()
+    await expect(app.imageList).toHaveAttribute('data-count', String(images.length))
+  })
+
   test('refuses the page without its token', async ({ page }) => {
     const response = await page.goto(new URL(url()).origin)
     expect(response?.status()).toBe(401)

@@ -48,12 +48,15 @@ async function main(): Promise<void> {
   if (!rendererDir) log.warn('no renderer build found (run npm run build); serving the API only')
   const server = await startHttpServer({ api, port, rendererDir })
 
-  // The first stdout line is the contract with scripts and the e2e setup.
-  process.stdout.write(`${server.url}\n`)
+  // The first stdout line is the contract with scripts and the e2e setup. With --open the
+  // page is told the folder too, so it shows what the server is working on.
+  const open = values.open ? resolve(values.open) : null
+  const url = open ? `${server.url}&open=${encodeURIComponent(open)}` : server.url
+  process.stdout.write(`${url}\n`)
 
-  if (values.open) {
-    const opened = await api.dispatch('datasets/open', { root: resolve(values.open) })
-    if (!opened.ok) log.error(`could not open ${values.open}: ${opened.error.message}`)
+  if (open) {
+    const opened = await api.dispatch('datasets/open', { root: open })
+    if (!opened.ok) log.error(`could not open ${open}: ${opened.error.message}`)
   }
 
   let closing = false

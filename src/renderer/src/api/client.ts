@@ -6,7 +6,7 @@ import {
   type DisplayImageInfo,
   type TileRegion,
 } from '@shared/display-image'
-import { httpApi, tokenFromPage } from './http-transport'
+import { httpApi, startFolderFromPage, tokenFromPage } from './http-transport'
 
 /** A decoded display image plus the sizes that map stored coordinates onto it. */
 export interface LoadedImage {
@@ -28,6 +28,8 @@ export interface FacemarkClient {
   pickFolder: (() => Promise<string | null>) | null
   /** The path of a dropped folder; null in the browser, which hides paths from pages. */
   pathForFile: ((file: File) => string) | null
+  /** A folder to open on start: the one a headless server was told to open, if any. */
+  startFolder: string | null
 }
 
 /** Turns result envelopes into values and thrown typed errors, method by method. */
@@ -56,6 +58,7 @@ function createClient(): FacemarkClient {
       thumbnailUrl: (id) => `${IMAGE_PROTOCOL}://thumb/${id}`,
       pickFolder: async () => unwrapResult(await shell.pickFolder()),
       pathForFile: (file) => shell.pathForFile(file),
+      startFolder: null,
     }
   }
 
@@ -70,6 +73,7 @@ function createClient(): FacemarkClient {
     thumbnailUrl: (id) => `/thumb/${id}`,
     pickFolder: null,
     pathForFile: null,
+    startFolder: startFolderFromPage(),
   }
 }
 

@@ -53,3 +53,8 @@ function unreachable(): ApiResult<never> {
 export function tokenFromPage(): string {
   return new URLSearchParams(window.location.search).get('token') ?? ''
 }
+
+/** The folder from `&open=` in the page URL, which `serve --open` adds to the URL it prints. */
+export function startFolderFromPage(): string | null {
+  return new URLSearchParams(window.location.search).get('open')
+}
