@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listModelStatus, locateModel } from '../../src/main/models/catalog'
-import { downloadModel } from '../../src/main/models/download'
+import { DownloadError, downloadModel } from '../../src/main/models/download'
 import { installModel } from '../../src/main/models/install'
 import { removeModel } from '../../src/main/models/manage'
 import { getManifest } from '../../src/main/models/manifest'
@@ -78,6 +78,16 @@ describe('when downloading a published model', () => {
     expect(existsSync(join(dataDir, `${fixed.file}.part`))).toBe(false)
   })
 
+  it('names the URL when the server answers with an error', async () => {
+    const url = server.url('/missing.onnx')
+    const error = await downloadModel(fixed, temp(), { url }).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(DownloadError)
+    expect((error as DownloadError).url).toBe(url)
+    expect((error as Error).message).toBe(
+      `could not download retinaface-mnet025 from ${url}: the server answered HTTP 404`,
+    )
+  })
+
   it('lists a replaced file as corrupt', async () => {
     const dataDir = temp()
     writeFileSync(join(dataDir, fixed.file), 'not a model')
@@ -122,8 +132,17 @@ describe('when installing the dynamic model', () => {
     await installModel('retinaface-mnet025-dynamic', { modelsDir: temp(), dataDir })
     expect(server.requests.length).toBe(before)
 
-    await removeModel('retinaface-mnet025-dynamic', dataDir)
+    const removed = await removeModel('retinaface-mnet025-dynamic', dataDir)
+    expect(removed).toMatchObject({
+      files: ['retinaface-mnet025-dynamic.onnx'],
+      registryEntry: true,
+    })
     expect(readRegistry(dataDir).derived).toEqual({})
+    // Again: there is nothing left, and the result says so.
+    expect(await removeModel('retinaface-mnet025-dynamic', dataDir)).toMatchObject({
+      files: [],
+      registryEntry: false,
+    })
     await expect(
       locateModel('retinaface-mnet025-dynamic', { modelsDir: temp(), dataDir }),
     ).rejects.toThrow('facemark models install retinaface-mnet025-dynamic')

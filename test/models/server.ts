@@ -11,7 +11,7 @@ export interface ServedRequest {
 /**
  * A 127.0.0.1 server for the download tests: `/model.onnx` serves the file with Range
  * support, `/corrupt.onnx` the same bytes with one flipped, `/cut.onnx` drops the connection
- * half way through (an interrupted download).
+ * half way through (an interrupted download), `/missing.onnx` answers 404.
  */
 export async function serveModel(file: string): Promise<{
   url: (path: string) => string
@@ -25,6 +25,7 @@ export async function serveModel(file: string): Promise<{
 
   const server: Server = createServer((req, res) => {
     requests.push({ path: req.url ?? '', range: req.headers.range })
+    if (req.url === '/missing.onnx') return void res.writeHead(404).end()
     const body = req.url === '/corrupt.onnx' ? corrupt : bytes
     if (req.url === '/cut.onnx') {
       res.writeHead(200, { 'Content-Length': bytes.length })

@@ -1,10 +1,17 @@
 import { SingleBar } from 'cli-progress'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { listModelStatus, type ModelStatus } from '../models/catalog'
 import { installModel } from '../models/install'
 import { removeModel, selectModel } from '../models/manage'
-import { defaultModelDataDir } from '../models/resolve'
 import { addUserModel } from '../models/user-model'
+import { numberListOption, numberOption } from './common'
+
+/** Mean, prior sizes, steps and variances as the manifest schema takes them. */
+const toMean = numberListOption({}, 3)
+const toPositiveList = numberListOption({ min: 0, aboveMin: true })
+const toSteps = numberListOption({ min: 1, integer: true })
+const toVariance = numberListOption({ min: 0, aboveMin: true }, 2)
+const toScale = numberOption({ min: 0, aboveMin: true })
 
 /** `facemark models ...`: list, install (download + derive), add, use and remove models. */
 export function registerModels(program: Command): void {
@@ -27,7 +34,7 @@ export function registerModels(program: Command): void {
     .description('download a published model (resuming) or derive one; checks every sha256')
     .argument('<id>', 'model id, e.g. retinaface-mnet025-dynamic')
     .option('--check-image <file>', 'a photo with faces for the check after deriving')
-    .option('--url <url>', 'download from this URL instead of the manifest (a mirror)')
+    .option('--url <url>', 'download from this URL instead of the manifest (a mirror)', toUrl)
     .action(async (id: string, opts) => {
       const bar = new SingleBar({ format: '{stage} {bar} {percentage}% | {value}/{total} bytes' })
       let started = false
@@ -58,7 +65,7 @@ export function registerModels(program: Command): void {
     .argument('<file>', 'the .onnx file')
     .requiredOption('--id <id>', 'a short id (lowercase letters, digits, dashes)')
     .requiredOption('--sample <image>', 'a photo with at least one clear face to validate on')
-    .requiredOption('--mean <b,g,r>', 'per-channel mean in the model channel order', parseNumbers)
+    .requiredOption('--mean <b,g,r>', 'per-channel mean in the model channel order', toMean)
     .addOption(
       new Option('--family <family>', 'output layout (default: read from the outputs)').choices([
         'retinaface',
@@ -66,14 +73,14 @@ export function registerModels(program: Command): void {
       ]),
     )
     .addOption(new Option('--channel-order <order>', 'input channels').choices(['BGR', 'RGB']))
-    .option('--scale <x>', 'multiplier after the mean (SCRFD: 0.0078125)', Number.parseFloat)
+    .option('--scale <x>', 'multiplier after the mean, > 0 (SCRFD: 0.0078125)', toScale)
     .option(
       '--min-sizes <list>',
       'RetinaFace prior sizes per step, e.g. 16,32/64,128/256,512',
       parseSizes,
     )
-    .option('--steps <list>', 'RetinaFace prior steps, e.g. 8,16,32', parseNumbers)
-    .option('--variance <a,b>', 'RetinaFace variances (default 0.1,0.2)', parseNumbers)
+    .option('--steps <list>', 'RetinaFace prior steps, e.g. 8,16,32', toSteps)
+    .option('--variance <a,b>', 'RetinaFace variances (default 0.1,0.2)', toVariance)
     .option('--name <text>', 'display name')
     .action(async (file: string, opts) => {
       const result = await addUserModel({ file, ...opts })
@@ -94,11 +101,24 @@ export function registerModels(program: Command): void {
 
   models
     .command('remove')
-    .description('delete a downloaded, derived or added model from the data folder')
+    .description(
+      'delete a downloaded, derived or added model from the data folder; when nothing of it ' +
+        'is there, says so and still exits 0 (the model is not installed either way)',
+    )
     .argument('<id>')
     .action(async (id: string) => {
-      await removeModel(id)
-      console.log(`removed ${id} from ${defaultModelDataDir()}`)
+      const removed = await removeModel(id)
+      if (removed.files.length === 0 && !removed.registryEntry) {
+        console.log(`nothing to remove: ${id} is not installed in ${removed.dataDir}`)
+      } else {
+        const what = [...removed.files, ...(removed.registryEntry ? ['its registry record'] : [])]
+        console.log(`removed ${id} from ${removed.dataDir}: ${what.join(', ')}`)
+      }
+      if (removed.keptIn) {
+        console.log(
+          `  ${removed.keptIn} is under FACE_MODELS_DIR, which facemark never deletes from`,
+        )
+      }
     })
 }
 
@@ -121,14 +141,22 @@ function describe(row: ModelStatus): string {
   return lines.join('\n')
 }
 
-/** "1,2,3" -> [1, 2, 3] for commander. */
-export function parseNumbers(value: string): number[] {
-  const numbers = value.split(',').map(Number)
-  if (numbers.some((n) => !Number.isFinite(n))) throw new Error(`expected numbers, got "${value}"`)
-  return numbers
+/** Only what fetch can download from; anything else would fail later with a vaguer message. */
+function toUrl(value: string): string {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : ''
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new InvalidArgumentError('Expected an http:// or https:// URL.')
+  }
+  return value
 }
 
 /** "16,32/64,128/256,512" -> [[16, 32], [64, 128], [256, 512]]: one group per prior step. */
 export function parseSizes(value: string): number[][] {
-  return value.split('/').map(parseNumbers)
+  try {
+    return value.split('/').map(toPositiveList)
+  } catch {
+    throw new InvalidArgumentError(
+      'Expected prior sizes > 0, one comma-separated group per step, e.g. 16,32/64,128/256,512.',
+    )
+  }
 }

@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { logger } from '../log'
 import {
@@ -139,6 +139,8 @@ export async function deriveModel(
   const path = join(dataDir, child.file)
   const part = `${path}.part`
   const bytes = encodeOnnx(model)
+  // On a fresh machine the parent may come from FACE_MODELS_DIR and nothing made this folder.
+  await mkdir(dataDir, { recursive: true })
   await writeFile(part, bytes)
   let check: DerivedCheck
   try {

@@ -7,6 +7,17 @@ import type { DetectorManifest } from './manifest'
 
 const log = logger('models')
 
+/** The server could not be reached or did not send the file; `url` is the one tried. */
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+  ) {
+    super(message)
+    this.name = 'DownloadError'
+  }
+}
+
 export interface DownloadOptions {
   onProgress?: (receivedBytes: number, totalBytes: number) => void
   signal?: AbortSignal
@@ -37,13 +48,17 @@ export async function downloadModel(
 
   log.info(`downloading ${manifest.id} from ${url}${have ? ` (resuming at ${have} bytes)` : ''}`)
   const headers: Record<string, string> = have ? { Range: `bytes=${have}-` } : {}
-  const response = await fetch(url, { headers, signal: options.signal })
+  const failed = (reason: string) =>
+    new DownloadError(`could not download ${manifest.id} from ${url}: ${reason}`, url)
+  const response = await fetch(url, { headers, signal: options.signal }).catch((error) => {
+    throw options.signal?.aborted ? error : failed(networkReason(error))
+  })
   if (response.status === 416) {
     // The part is already as long as the file (or longer): start over cleanly.
     await rm(part, { force: true })
     return downloadModel(manifest, dataDir, options)
   }
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} from ${url}`)
+  if (!response.ok || !response.body) throw failed(`the server answered HTTP ${response.status}`)
 
   const resumed = response.status === 206
   const hash = createHash('sha256')
@@ -61,6 +76,9 @@ export async function downloadModel(
       if (!out.write(chunk)) await new Promise<void>((done) => out.once('drain', () => done()))
       options.onProgress?.(received, total)
     }
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    throw failed(`${networkReason(error)} after ${received} bytes (kept; the next try resumes)`)
   } finally {
     // Whatever arrived stays in the part file, so a broken connection resumes from there.
     await new Promise<void>((done, fail) => {
@@ -79,6 +97,12 @@ export async function downloadModel(
 
   await rename(part, target)
   return target
+}
+
+/** Node's fetch says only "fetch failed"; the cause names the network problem. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { message?: string } }).cause
+  return cause?.message ?? (error instanceof Error ? error.message : String(error))
 }
 
 async function hashInto(hash: Hash, path: string): Promise<void> {

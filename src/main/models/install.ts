@@ -1,8 +1,8 @@
 import { logger } from '../log'
 import { locateModel, type LocatedModel, type ModelDirs } from './catalog'
 import { deriveModel } from './derive'
-import { downloadModel, type DownloadOptions } from './download'
-import { getManifest } from './manifest'
+import { DownloadError, downloadModel, type DownloadOptions } from './download'
+import { getManifest, type ModelManifest } from './manifest'
 import { defaultModelDataDir } from './resolve'
 
 const log = logger('models')
@@ -39,9 +39,32 @@ export async function installModel(
     await deriveModel(getManifest(parentId), manifest, parent.path, dataDir, options.checkImage)
   } else {
     options.onStage?.('downloading', id)
-    await downloadModel(manifest, dataDir, { ...options, url: options.urls?.[id] })
+    await downloadModel(manifest, dataDir, { ...options, url: options.urls?.[id] }).catch(
+      (error: unknown) => {
+        if (!(error instanceof DownloadError)) throw error
+        throw new Error(`${error.message}. ${withoutNetwork(manifest, dirs, error.url)}`)
+      },
+    )
   }
 
   options.onStage?.('done', id)
   return locateModel(id, dirs)
+}
+
+/** What a user without access to the download URL can do instead. */
+function withoutNetwork(
+  manifest: ModelManifest,
+  dirs: { modelsDir?: string; dataDir: string },
+  url: string,
+): string {
+  const modelsDir = dirs.modelsDir ?? process.env.FACE_MODELS_DIR
+  const folders = modelsDir
+    ? `FACE_MODELS_DIR (${modelsDir}) or ${dirs.dataDir}`
+    : `${dirs.dataDir} (or a folder you name in FACE_MODELS_DIR)`
+  return (
+    `To install it without this server: fetch ${url} where the network allows it and copy ` +
+    `it as ${manifest.file} into ${folders}, where its sha256 is checked; or download from ` +
+    `a mirror with \`facemark models install ${manifest.id} --url <mirror>\`; or register ` +
+    'a RetinaFace- or SCRFD-layout ONNX file of your own with `facemark models add <file>`'
+  )
 }

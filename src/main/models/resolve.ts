@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { logger } from '../log'
-import { downloadModel } from './download'
+import { DownloadError, downloadModel } from './download'
 import type { ModelManifest } from './manifest'
 import { cachedSha256 } from './verify'
 
@@ -87,7 +87,12 @@ async function downloadInto(
   try {
     return await downloadModel(manifest, dataDir, { onProgress: options.onProgress })
   } catch (error) {
-    problems.push(`download from ${manifest.source.url} failed: ${(error as Error).message}`)
+    // A DownloadError names the URL itself; other failures (a wrong sha256) do not.
+    problems.push(
+      error instanceof DownloadError
+        ? error.message
+        : `download from ${manifest.source.url} failed: ${(error as Error).message}`,
+    )
     throw new ModelUnavailableError(explain(manifest, problems), manifest.id)
   }
 }
