@@ -78,7 +78,9 @@ export async function probeImage(path: string, options: DecodeOptions = {}): Pro
     throw new ImageDecodeError(
       path,
       `image too large: ${info.width}x${info.height} is ${mp(pixels)}, over the limit of ` +
-        `${mp(maxPixels)}; refused without decoding (raise maxPixels only if the file is trusted)`,
+        `${mp(maxPixels)}; refused without decoding, as it could be a decompression bomb. ` +
+        // A new name because the store skips a file it has marked unreadable, even if replaced.
+        `To label it, save a copy downscaled below ${mp(maxPixels)} under a new file name`,
     )
   }
   return info
