@@ -1,4 +1,6 @@
-import { Command } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
+
+import type { NmeSummary } from '../../shared/review'
 
 import { createAppContext } from '../jobs/context'
 import { pickDataset } from '../jobs/dataset-paths'
@@ -9,13 +11,19 @@ import {
   parseSetRef,
   type EvaluateReport,
 } from '../jobs/evaluate-labels'
-import { dbOption, toPositiveInt } from './common'
+import {
+  addExistingDbOption,
+  numberOption,
+  toFraction,
+  toNonNegative,
+  toPositiveInt,
+} from './common'
 
 /** How many of the worst images the text report lists. */
 const WORST_IMAGES = 5
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description(
       'compare two label sets (or a set and ground-truth files): ' +
@@ -29,29 +37,32 @@ export function registerEval(program: Command): void {
     .option(
       '--pred <set>',
       'label set to score: id, "annotation" or "run:<id>" (default: the newest detection run)',
+      toSetRef,
     )
     .option('--set <id>', 'same as --pred <id> (kept for scripts)', toPositiveInt)
-    .addOption(dbOption())
+  addExistingDbOption(command)
     .option(
       '--dataset <id>',
       'dataset id (default: the one a set id belongs to, else the newest)',
       toPositiveInt,
     )
-    .option('--iou <value>', 'IoU needed for a match', toFraction, 0.5)
+    .option('--iou <value>', 'IoU needed for a match, above 0 and at most 1', toIou, 0.5)
     .option(
       '--min-face <px>',
-      'ignore ground-truth faces whose shorter side is below this',
-      toNumber,
+      'ignore ground-truth faces whose shorter side is below this, ≥ 0',
+      toNonNegative,
     )
-    .option('--score <value>', 'operating point for face classes and error cases', toFraction)
-    .option('--failure <nme>', 'landmark NME above which a face fails', toFraction)
+    .option(
+      '--score <value>',
+      'operating point for face classes and error cases, from 0 to 1',
+      toFraction,
+    )
+    .option('--failure <nme>', 'landmark NME above which a face fails, from 0 to 1', toFraction)
     .option('--reimport', 'import ground-truth files again even if this path was imported before')
     .option('--json', 'print every number, curve and error case as JSON on stdout')
     .action(async (opts) => {
-      const pred = opts.pred ?? (opts.set !== undefined ? String(opts.set) : undefined)
-      if (pred !== undefined && !isSetRef(pred)) {
-        throw new Error(`--pred takes a label set id, "annotation" or "run:<id>", not "${pred}"`)
-      }
+      const pred: string | undefined =
+        opts.pred ?? (opts.set !== undefined ? String(opts.set) : undefined)
 
       const ctx = createAppContext({ dbFile: opts.db })
       try {
@@ -79,16 +90,19 @@ export function registerEval(program: Command): void {
     })
 }
 
-function toNumber(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${value}"`)
-  return n
+/** An IoU of 0 would pair every prediction with any ground-truth face. */
+const toIou = numberOption({ min: 0, max: 1, aboveMin: true })
+
+function toSetRef(value: string): string {
+  if (!isSetRef(value)) {
+    throw new InvalidArgumentError('Expected a label set id, "annotation" or "run:<id>".')
+  }
+  return value
 }
 
-function toFraction(value: string): number {
-  const n = toNumber(value)
-  if (n > 1) throw new Error(`expected a value between 0 and 1, got "${value}"`)
-  return n
+/** The NME has a value only over faces matched with landmarks on both sides. */
+function hasNme(nme: NmeSummary): boolean {
+  return nme.matchedFaces > 0
 }
 
 function describe(report: EvaluateReport): string {
@@ -106,11 +120,16 @@ function describe(report: EvaluateReport): string {
     lines.push(`  AP ${setting.padEnd(6)} ${ap.toFixed(4)}  (${countedFaces} faces)`)
   }
   if (review.apRange !== null) lines.push(`  AP 0.50:0.95 ${review.apRange.toFixed(4)}`)
-  if (report.nme) {
+  if (report.nme && hasNme(report.nme)) {
     const { mean, failureRate, matchedFaces, unmatched } = report.nme
     lines.push(
       `  landmark NME ${mean.toFixed(4)}  failure rate (NME > ${review.options.failureThreshold}) ` +
         `${pct(failureRate)}  over ${matchedFaces} matched faces, ${unmatched} unmatched`,
+    )
+  } else if (report.nme) {
+    lines.push(
+      `  landmark NME not available: no matched face with landmarks (${report.nme.unmatched} ` +
+        'ground-truth faces with landmarks, none matched by a prediction that has landmarks)',
     )
   }
 
@@ -158,7 +177,19 @@ function toJson(report: EvaluateReport) {
       precision: s.precision,
       recall: s.recall,
     })),
-    nme: report.nme,
-    review,
+    nme: nmeJson(report.nme),
+    review: { ...review, nme: nmeJson(review.nme) },
+  }
+}
+
+/** Null rather than 0 for the numbers an NME without any matched face does not have. */
+function nmeJson(nme: NmeSummary | null) {
+  if (nme === null || hasNme(nme)) return nme
+  return {
+    ...nme,
+    mean: null,
+    failureRate: null,
+    perLandmark: nme.perLandmark.map(() => null),
+    ced: [],
   }
 }

@@ -1,9 +1,22 @@
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
+import { extname, resolve } from 'node:path'
+
+import { IMPORT_FORMATS } from '../../shared/label-formats'
 import type { LabelSetRecord } from '../../shared/records'
 import type { NmeSummary, ReviewOptions, ReviewReport } from '../../shared/review'
 import type { Db } from '../store/database'
 import { annotationSet, getLabelSet, listLabelSets, runLabelSet } from '../store/label-sets'
 import { importGroundTruth, type GtSource } from '../review/import-gt'
 import { reviewLabelSets } from '../review/load'
+import { IMAGE_EXTENSIONS } from './scan-folder'
+
+/** What the reference can be, for messages; the forms `importGroundTruth` reads. */
+const GT_FORMS =
+  'a label set (its id, "annotation" or "run:<id>"), a folder of the official WIDER .mat ' +
+  'files, a wider_face_*_bbx_gt.txt or a RetinaFace label.txt'
+
+/** Enough of a label file to find its first line. */
+const HEAD_BYTES = 4096
 
 /**
  * A label set named on the command line: its id, `annotation` for the working set, or
@@ -59,6 +72,7 @@ export function evaluateLabels(db: Db, request: EvaluateRequest): EvaluateReport
   let gtImagesNotInDataset = 0
 
   if (typeof request.gt === 'string' && !isSetRef(request.gt)) {
+    requireGtFiles(request.gt)
     const imported = importGroundTruth(db, request.datasetId, request.gt, {
       reimport: request.reimport,
     })
@@ -77,6 +91,7 @@ export function evaluateLabels(db: Db, request: EvaluateRequest): EvaluateReport
       iouThreshold: request.iouThreshold ?? request.options?.iouThreshold,
     },
   })
+  if (review.images === 0) throw new Error(nothingToScore(gtSet, gtImagesNotInDataset))
   return {
     labelSet,
     gtSet,
@@ -125,5 +140,80 @@ function resolveSet(db: Db, datasetId: number, ref: SetRef | 'newest-run'): Labe
     ref === 'newest-run'
       ? 'No detection run to evaluate; run `facemark annotate <images-dir>` first'
       : `No label set ${ref} in this dataset; known: ${known}`,
+  )
+}
+
+/**
+ * Refuse ground-truth files the importer would misread. Anything that is not a folder or a
+ * RetinaFace label.txt is parsed as WIDER text, so a COCO JSON would fail on its first line
+ * with a message about face counts; this says what --gt takes instead.
+ */
+function requireGtFiles(path: string): void {
+  const problem = gtFileProblem(path)
+  if (!problem) return
+  const others = IMPORT_FORMATS.filter((f) => !['wider', 'wider-mat', 'retinaface'].includes(f))
+  throw new Error(
+    `--gt ${resolve(path)} ${problem}. --gt takes ${GT_FORMS}. For other formats ` +
+      `(${others.join(', ')}), run \`facemark import <path> --format <format>\` first and ` +
+      'pass the id of the set it prints to --gt',
+  )
+}
+
+/** Why `path` is not ground truth eval can read, or null when it looks like one. */
+function gtFileProblem(path: string): string | null {
+  const stats = statSync(path, { throwIfNoEntry: false })
+  if (!stats) return 'does not exist'
+  if (stats.isDirectory()) {
+    const hasMat = readdirSync(path).some((name) => extname(name).toLowerCase() === '.mat')
+    return hasMat ? null : 'is a folder without the official .mat files'
+  }
+  if (extname(path).toLowerCase() === '.mat') {
+    return 'is a single .mat file; give the folder that holds wider_face_val.mat'
+  }
+
+  const firstLine = readHead(path)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find(Boolean)
+  // RetinaFace label.txt opens with "# <image path>", WIDER bbx_gt.txt with the image path.
+  if (firstLine?.startsWith('#')) return null
+  if (firstLine && IMAGE_EXTENSIONS.has(extname(firstLine).toLowerCase())) return null
+  if (extname(path).toLowerCase() === '.json' || /^[[{]/.test(firstLine ?? '')) {
+    return 'is JSON (COCO or labelme), which eval does not read directly'
+  }
+  return firstLine
+    ? 'does not open with an image path (WIDER) or a "# <image path>" line (RetinaFace)'
+    : 'is empty'
+}
+
+function readHead(path: string): string {
+  const fd = openSync(path, 'r')
+  try {
+    const head = Buffer.alloc(HEAD_BYTES)
+    return head.toString('utf8', 0, readSync(fd, head, 0, HEAD_BYTES, 0))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Why a comparison covering no image has no numbers, and what to do about it. */
+function nothingToScore(gtSet: LabelSetRecord, gtImagesNotInDataset: number): string {
+  if (gtSet.kind === 'annotation') {
+    return (
+      'The annotation set covers no image yet: it only covers images a person has edited or ' +
+      'marked done in the app. Review some images first, or give --gt ground-truth files or ' +
+      'another label set'
+    )
+  }
+  if (gtImagesNotInDataset > 0) {
+    return (
+      `None of the ${gtImagesNotInDataset} ground-truth images of ${gtSet.name} is in this ` +
+      'dataset; pass --dataset <id> for the dataset that holds them, or annotate their folder first'
+    )
+  }
+  return (
+    `${gtSet.kind} set ${gtSet.id} "${gtSet.name}" covers no image, so there is nothing to ` +
+    'score; give --gt a set that holds labelled images'
   )
 }
