@@ -1,34 +1,16 @@
-import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseRetinaFaceLabels } from '../../src/main/formats/retinaface-label'
 import { parseWiderGt } from '../../src/main/formats/wider-gt'
-import { casesDir, modelsDir, repoRoot, sampleDir } from '../support/shared'
+import { casesDir, sampleDir } from '../support/shared'
+import { facemark } from './run-cli'
 
-const run = promisify(execFile)
 const HANDSHAKE = 'train/images/1--Handshaking/1_Handshaking_Handshaking_1_885.jpg'
 
 let dir: string
 let db: string
-
-/** Run the CLI from source the way `npm run cli --` does; never throws on a failing exit. */
-async function facemark(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src/main/cli.ts'), ...args],
-      // From the repository, so that `--import tsx` resolves; every path given is absolute.
-      { cwd: repoRoot, env: { ...process.env, FACE_MODELS_DIR: modelsDir, ...env } },
-    )
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'facemark-cli-'))
@@ -105,9 +87,57 @@ describe('when the job cannot run', () => {
     expect(result.stderr).toContain('FACE_MODELS_DIR')
   })
 
-  it('exits non-zero when the folder does not exist', async () => {
-    const result = await facemark(['annotate', join(dir, 'missing-folder'), '--db', db])
+  it('exits non-zero when the folder does not exist, and leaves no label store behind', async () => {
+    const fresh = join(dir, 'fresh.sqlite')
+    const result = await facemark(['annotate', join(dir, 'missing-folder'), '--db', fresh])
     expect(result.code).not.toBe(0)
     expect(result.stderr).toMatch(/missing-folder is not a folder/)
+    expect(existsSync(fresh)).toBe(false)
+  })
+
+  it('refuses a mistyped --db for eval and export without creating it', async () => {
+    const typo = join(dir, 'lables.sqlite')
+    const evaluated = await facemark(['eval', '--gt', 'annotation', '--db', typo])
+    const exported = await facemark(['export', join(dir, 'x'), '--format', 'coco', '--db', typo])
+
+    for (const result of [evaluated, exported]) {
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`The label store ${typo} does not exist; give --db the file`)
+    }
+    expect(existsSync(typo)).toBe(false)
+  })
+
+  it('refuses a label file that does not exist before creating a label store', async () => {
+    const fresh = join(dir, 'import.sqlite')
+    const result = await facemark([
+      'import',
+      join(dir, 'no-labels.txt'),
+      '--format',
+      'wider',
+      '--db',
+      fresh,
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('no-labels.txt does not exist; check the path')
+    expect(existsSync(fresh)).toBe(false)
+  })
+})
+
+describe('when the folder holds a pixel bomb', () => {
+  it('skips it and says how the user can still label it', async () => {
+    mkdirSync(join(dir, 'bomb'))
+    copyFileSync(
+      join(casesDir, 'huge-images/BR-19_bomb_20000x20000_1bit.png'),
+      join(dir, 'bomb/big.png'),
+    )
+    const result = await facemark(['annotate', join(dir, 'bomb'), '--db', join(dir, 'b.sqlite')])
+
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'skipped big.png: image too large: 20000x20000 is 400 megapixels, over the limit of ' +
+        '100 megapixels; refused without decoding, as it could be a decompression bomb. ' +
+        'To label it, save a copy downscaled below 100 megapixels under a new file name',
+    )
+    expect(result.stdout).not.toContain('maxPixels')
   })
 })

@@ -2,13 +2,13 @@ import { SingleBar, Presets } from 'cli-progress'
 import { Command, Option } from 'commander'
 import { annotateFolder } from '../jobs/annotate-folder'
 import { createAppContext } from '../jobs/context'
-import { dbOption, toPositiveInt } from './common'
+import { dbOption, existingFolder, toFraction, toPositiveInt } from './common'
 
 export function registerAnnotate(program: Command): void {
   program
     .command('annotate')
     .description('import a folder of images (recursively) and pre-annotate every new image')
-    .argument('<images-dir>', 'folder of images')
+    .argument('<images-dir>', 'folder of images', existingFolder)
     .addOption(dbOption())
     .addOption(
       new Option('--mode <mode>', 'detector input: native size, letterbox 640, or multi-scale')
@@ -21,7 +21,7 @@ export function registerAnnotate(program: Command): void {
       toPositiveInt,
       2048,
     )
-    .option('--threshold <score>', 'lowest score kept as a proposal', Number.parseFloat, 0.5)
+    .option('--threshold <score>', 'lowest score kept as a proposal, from 0 to 1', toFraction, 0.5)
     .option('--workers <n>', 'detection worker threads', toPositiveInt)
     .option('--no-progress', 'no progress bar (for logs)')
     .action(async (dir: string, opts) => {

@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 
 import type { ImageStatus } from '../../shared/records'
 import { createAppContext } from '../jobs/context'
@@ -11,17 +11,41 @@ import {
   type ExportFormat,
   type SplitOptions,
 } from '../jobs/export-labels'
-import { dbOption, toPositiveInt } from './common'
+import {
+  addExistingDbOption,
+  csv,
+  listOf,
+  numberOption,
+  toNonNegative,
+  toPositiveInt,
+} from './common'
+
+/**
+ * The image states --status takes. A record over ImageStatus, so the compiler fails here when
+ * a state is added to or removed from the store.
+ */
+const IMAGE_STATUSES = Object.keys({
+  todo: true,
+  in_progress: true,
+  done: true,
+  needs_review: true,
+} satisfies Record<ImageStatus, true>) as ImageStatus[]
+
+/** The seeded generator takes an unsigned 32-bit integer; anything else would be truncated. */
+const toSeed = numberOption({ min: 0, max: 2 ** 32 - 1, integer: true })
+
+/** Each WIDER attribute with the highest level it has (see WiderAttributes). */
+const ATTRIBUTE_LEVELS = { blur: 2, expression: 1, illumination: 1, occlusion: 2, pose: 1 }
 
 export function registerExport(program: Command): void {
-  program
+  const command = program
     .command('export')
     .description('write a label set as training or evaluation data')
     .argument(
       '<out>',
       'output file (retinaface, wider) or folder (all other formats, or any split)',
     )
-    .addOption(dbOption())
+  addExistingDbOption(command)
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(EXPORT_FORMATS)
@@ -40,9 +64,17 @@ export function registerExport(program: Command): void {
         .choices(['random', 'event'])
         .default('random'),
     )
-    .option('--seed <n>', 'seed of the split', Number, 1)
-    .option('--status <list>', 'only images in these states, e.g. done,needs_review', csv)
-    .option('--min-face <px>', 'leave out faces whose shorter side is below this', Number)
+    .option('--seed <n>', 'seed of the split, a whole number ≥ 0', toSeed, 1)
+    .option(
+      '--status <list>',
+      `only images in these states, e.g. done,needs_review (${IMAGE_STATUSES.join(', ')})`,
+      listOf(IMAGE_STATUSES),
+    )
+    .option(
+      '--min-face <px>',
+      'leave out faces whose shorter side is below this, ≥ 0',
+      toNonNegative,
+    )
     .option('--drop-invalid', 'leave out faces flagged invalid')
     .option('--max-attr <list>', 'leave out faces above a level, e.g. blur=1,occlusion=1', maxAttr)
     .option('--no-progress', 'no progress bar (for logs)')
@@ -105,28 +137,33 @@ export function registerExport(program: Command): void {
     })
 }
 
-function csv(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-}
-
+/** "0.8,0.1,0.1" or "0.8,0.2": two or three non-negative fractions, not all zero. */
 function parseRatios(value: string): SplitOptions['ratios'] {
-  const [train, val, test = 0] = csv(value).map(Number)
-  if (![train, val, test].every((n) => Number.isFinite(n) && n >= 0)) {
-    throw new Error(`expected fractions like 0.8,0.1,0.1, got "${value}"`)
+  const parts = csv(value)
+  const numbers = parts.map((part) => Number(part))
+  const valid =
+    (parts.length === 2 || parts.length === 3) &&
+    numbers.every((n) => Number.isFinite(n) && n >= 0) &&
+    numbers.some((n) => n > 0)
+  if (!valid) {
+    throw new InvalidArgumentError(
+      'Expected two or three train,val,test fractions ≥ 0, not all 0, e.g. 0.8,0.1,0.1.',
+    )
   }
+  const [train, val, test = 0] = numbers
   return { train, val, test }
 }
 
 function maxAttr(value: string): ExportFilter['maxAttributes'] {
-  const known = ['blur', 'expression', 'illumination', 'occlusion', 'pose']
+  const known = Object.entries(ATTRIBUTE_LEVELS)
+    .map(([key, top]) => `${key}=0..${top}`)
+    .join(', ')
   const result: Record<string, number> = {}
   for (const pair of csv(value)) {
     const [key, level] = pair.split('=')
-    if (!known.includes(key) || !/^\d$/.test(level ?? '')) {
-      throw new Error(`expected attribute=level with one of ${known.join(', ')}, got "${pair}"`)
+    const top = ATTRIBUTE_LEVELS[key as keyof typeof ATTRIBUTE_LEVELS]
+    if (top === undefined || !/^\d$/.test(level ?? '') || Number(level) > top) {
+      throw new InvalidArgumentError(`Expected attribute=level with ${known}; got "${pair}".`)
     }
     result[key] = Number(level)
   }

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander'
 
 import { createAppContext } from '../jobs/context'
 import { IMPORT_FORMATS, importLabels, type ImportFormat } from '../jobs/import-labels'
-import { dbOption } from './common'
+import { dbOption, existingPath } from './common'
 
 /** How many missing images and problems are listed by name before "and N more". */
 const LIST_LIMIT = 10
@@ -14,6 +14,7 @@ export function registerImport(program: Command): void {
     .argument(
       '<path>',
       'label file (wider, retinaface, coco) or folder (yolo-*, labelme, wider-mat: the official .mat files)',
+      existingPath,
     )
     .addOption(dbOption())
     .addOption(
