@@ -167,9 +167,8 @@ function gtFileProblem(path: string): string | null {
     const hasMat = readdirSync(path).some((name) => extname(name).toLowerCase() === '.mat')
     return hasMat ? null : 'is a folder without the official .mat files'
   }
-  if (extname(path).toLowerCase() === '.mat') {
-    return 'is a single .mat file; give the folder that holds wider_face_val.mat'
-  }
+  // One of the official .mat files stands for its folder; the importer checks the name.
+  if (extname(path).toLowerCase() === '.mat') return null
 
   const firstLine = readHead(path)
     .replace(/^\uFEFF/, '')
