@@ -33,6 +33,8 @@ export interface ImageRecord {
   /** EXIF orientation tag 1..8 as found in the file (1 when absent). */
   orientation: number
   sha256: string | null
+  /** File size in bytes when last hashed; a different size on disk means a replaced file. */
+  byteSize: number | null
   status: ImageStatus
   /** Why the file could not be read, in words a user can act on; null when it is fine. */
   error: string | null

@@ -7,6 +7,7 @@ import { listImages, markImageUnreadable, upsertImage } from '../store/images'
 import {
   findResumableRun,
   finishRun,
+  forgetRunResults,
   pendingImageIds,
   recordDetections,
   recordFailure,
@@ -70,20 +71,28 @@ export async function annotateFolder(
   const report = (p: Omit<AnnotateProgress, 'datasetId'>) =>
     options.onProgress?.({ datasetId: dataset.id, ...p })
 
-  // 1. Register the files. Hashes let a later session notice a replaced file.
+  // 1. Register the files, and notice replaced ones. Hashing every file at every open would
+  // read the whole dataset, so a known file is hashed again only when it may have changed: its
+  // size differs, or it could not be read last time.
   report({ phase: 'scanning', total: 0, done: 0, failed: 0, currentPath: null })
   const files = await scanFolder(absRoot)
   const known = new Map(listImages(ctx.db, dataset.id).map((image) => [image.relPath, image]))
   for (const file of files) {
     const image = known.get(file.relPath)
-    if (image?.sha256) continue
+    const mayHaveChanged =
+      !image?.sha256 || image.byteSize !== file.byteSize || image.error !== null
+    if (!mayHaveChanged) continue
+
+    const sha256 = await hashFile(file.absPath)
+    if (image?.sha256 === sha256) continue
     upsertImage(ctx.db, dataset.id, file.relPath, {
       width: null,
       height: null,
       orientation: 1,
-      sha256: await hashFile(file.absPath),
+      sha256,
       byteSize: file.byteSize,
     })
+    if (image?.sha256) forgetRunResults(ctx.db, image.id)
   }
 
   // 2. Resume the unfinished run with the same model and parameters, or start one.

@@ -26,6 +26,7 @@ interface ImageRow {
   height: number | null
   orientation: number
   sha256: string | null
+  byte_size: number | null
   status: ImageStatus
   error: string | null
   face_count: number | null
@@ -41,6 +42,7 @@ function toImage(row: ImageRow): ImageRecord {
     height: row.height,
     orientation: row.orientation,
     sha256: row.sha256,
+    byteSize: row.byte_size,
     status: row.status,
     error: row.error,
     faceCount: row.face_count ?? 0,
@@ -53,8 +55,8 @@ function toImage(row: ImageRow): ImageRecord {
  * listing 20,000 images is one query rather than one per image.
  */
 const SELECT_WITH_COUNTS = `
-  SELECT i.id, i.dataset_id, i.rel_path, i.width, i.height, i.orientation, i.sha256, i.status,
-         i.error, c.face_count, c.proposal_count
+  SELECT i.id, i.dataset_id, i.rel_path, i.width, i.height, i.orientation, i.sha256, i.byte_size,
+         i.status, i.error, c.face_count, c.proposal_count
   FROM images i
   LEFT JOIN (
     SELECT f.image_id,

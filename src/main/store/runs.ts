@@ -167,6 +167,14 @@ export function recordFailure(db: Db, runId: number, imageId: number, reason: st
   writeRunImage(db, runId, imageId, 'failed', reason, 0)
 }
 
+/**
+ * Forget what every run did with an image whose file was replaced, so the next run detects on
+ * the new content. Faces stay: a new detection replaces only untouched proposals.
+ */
+export function forgetRunResults(db: Db, imageId: number): void {
+  statement(db, 'DELETE FROM run_images WHERE image_id = ?').run(imageId)
+}
+
 /** Mark a run complete; it is no longer offered for resuming. */
 export function finishRun(db: Db, runId: number): void {
   statement(db, 'UPDATE detection_runs SET finished_at = ? WHERE id = ?').run(now(), runId)
