@@ -183,8 +183,14 @@ export function summaryCsv(report: ReviewReport): string {
   if (report.apRange !== null) rows.push(['ap_0.50:0.95', 'all', report.apRange])
   for (const [name, value] of Object.entries(report.counts)) rows.push([name, '', value])
   if (report.nme) {
-    rows.push(['nme_mean', '', report.nme.mean], ['nme_failure_rate', '', report.nme.failureRate])
-    rows.push(['nme_matched_faces', '', report.nme.matchedFaces])
+    // With no matched face the mean is undefined, not 0: leave the cells empty.
+    const { mean, failureRate, matchedFaces } = report.nme
+    const measured = matchedFaces > 0
+    rows.push(
+      ['nme_mean', '', measured ? mean : null],
+      ['nme_failure_rate', '', measured ? failureRate : null],
+    )
+    rows.push(['nme_matched_faces', '', matchedFaces])
   }
   for (const a of report.adjustedAp ?? []) rows.push(['adjusted_ap', a.setting, a.ap])
   return toCsv(['metric', 'setting', 'value'], rows)

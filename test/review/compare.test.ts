@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { compareFaces, type ReviewFace, type ReviewImage } from '../../src/main/review/compare'
 import { reviewOptions } from '../../src/main/review/load'
 import { DEFAULT_ATTRIBUTES, type Box, type Landmark } from '../../src/shared/face'
-import type { ReviewOptions, Verdict } from '../../src/shared/review'
+import { summaryCsv, type ReviewOptions, type Verdict } from '../../src/shared/review'
 
 let nextId = 1
 const box = (x: number, y = 0, w = 20, h = 20): Box => ({ x, y, width: w, height: h })
@@ -216,5 +216,18 @@ describe('when an image has no ground-truth face', () => {
     expect(report.settings[0]).toMatchObject({ ap: 0, countedFaces: 0 })
     expect(report.counts.fp).toBe(1)
     expect(Number.isNaN(report.apRange)).toBe(false)
+  })
+})
+
+describe('when no matched face has landmarks in both sets', () => {
+  it('leaves the NME cells of the summary CSV empty rather than writing 0', () => {
+    const gt = face(box(0), { landmarks: points(box(0)) })
+    const report = compare([image([gt], [pred(box(0), 0.9)])])
+
+    expect(report.nme?.matchedFaces).toBe(0)
+    const rows = summaryCsv(report).split('\n')
+    expect(rows).toContain('nme_mean,,')
+    expect(rows).toContain('nme_failure_rate,,')
+    expect(rows).toContain('nme_matched_faces,,0')
   })
 })
