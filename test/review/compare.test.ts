@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { compareFaces, type ReviewFace, type ReviewImage } from '../../src/main/review/compare'
 import { reviewOptions } from '../../src/main/review/load'
 import { DEFAULT_ATTRIBUTES, type Box, type Landmark } from '../../src/shared/face'
+import type { LabelSetRecord } from '../../src/shared/records'
 import { summaryCsv, type ReviewOptions, type Verdict } from '../../src/shared/review'
 
 let nextId = 1
@@ -225,7 +226,15 @@ describe('when no matched face has landmarks in both sets', () => {
     const report = compare([image([gt], [pred(box(0), 0.9)])])
 
     expect(report.nme?.matchedFaces).toBe(0)
-    const rows = summaryCsv(report).split('\n')
+    const set = (id: number, kind: LabelSetRecord['kind']): LabelSetRecord => {
+      return { id, datasetId: 1, kind, name: kind, runId: null, createdAt: '2026-12-04' }
+    }
+    const csv = summaryCsv({
+      ...report,
+      predSet: set(1, 'predictions'),
+      gtSet: set(2, 'ground_truth'),
+    })
+    const rows = csv.split('\n')
     expect(rows).toContain('nme_mean,,')
     expect(rows).toContain('nme_failure_rate,,')
     expect(rows).toContain('nme_matched_faces,,0')
