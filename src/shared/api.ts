@@ -12,13 +12,14 @@ import type { ApiChannel, ChannelDomain, ChannelMethod } from './api-channels'
 import type { ApiErrorData, ApiResult } from './api-error'
 import type { DetectedFace } from './face'
 import { EXPORT_FORMATS, IMPORT_FORMATS } from './label-formats'
-import type {
-  DatasetRecord,
-  FaceSource,
-  ImageRecord,
-  ImageStatus,
-  LabelSetRecord,
-  StoredFace,
+import {
+  IMAGE_STATUSES,
+  type DatasetRecord,
+  type FaceSource,
+  type ImageRecord,
+  type ImageStatus,
+  type LabelSetRecord,
+  type StoredFace,
 } from './records'
 import type { ImportGtSummary, ReviewLabelSet, ReviewReport, Verdict } from './review'
 
@@ -35,7 +36,7 @@ function channel<Res>() {
 }
 
 const id = z.number().int().positive()
-const imageStatus = z.enum(['todo', 'in_progress', 'done', 'needs_review'])
+const imageStatus = z.enum(IMAGE_STATUSES)
 const faceSource = z.enum(['model', 'human', 'import'])
 const noPayload = z.strictObject({})
 const absolutePath = z

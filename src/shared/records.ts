@@ -4,7 +4,9 @@
  */
 import type { FaceLabel } from './face'
 
-export type ImageStatus = 'todo' | 'in_progress' | 'done' | 'needs_review'
+/** An image's review state, in the order work moves through them. */
+export const IMAGE_STATUSES = ['todo', 'in_progress', 'done', 'needs_review'] as const
+export type ImageStatus = (typeof IMAGE_STATUSES)[number]
 
 /** Where a face came from. `model` faces are detector proposals not yet touched by a person. */
 export type FaceSource = 'model' | 'human' | 'import'

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
 
-import type { ImageStatus } from '../../shared/records'
+import { IMAGE_STATUSES, type ImageStatus } from '../../shared/records'
 import { createAppContext } from '../jobs/context'
 import { pickDataset } from '../jobs/dataset-paths'
 import {
@@ -19,17 +19,6 @@ import {
   toNonNegative,
   toPositiveInt,
 } from './common'
-
-/**
- * The image states --status takes. A record over ImageStatus, so the compiler fails here when
- * a state is added to or removed from the store.
- */
-const IMAGE_STATUSES = Object.keys({
-  todo: true,
-  in_progress: true,
-  done: true,
-  needs_review: true,
-} satisfies Record<ImageStatus, true>) as ImageStatus[]
 
 /** The seeded generator takes an unsigned 32-bit integer; anything else would be truncated. */
 const toSeed = numberOption({ min: 0, max: 2 ** 32 - 1, integer: true })
