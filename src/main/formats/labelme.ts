@@ -1,11 +1,15 @@
+import { z } from 'zod'
+
 import {
   DEFAULT_ATTRIBUTES,
   LANDMARK_NAMES,
   type Landmark,
   type WiderAttributes,
 } from '../../shared/face'
+import { checkShape, parseJsonText } from './json'
 import type { FaceRecord, LabelledImage } from './labelled-image'
 import { landmarkIndex, roundTo } from './labelled-image'
+import { finiteNumber } from './numbers'
 
 /**
  * labelme / X-AnyLabeling JSON (docs/formats.md 2.7): one file per image, a face is a
@@ -36,6 +40,7 @@ export interface LabelmeFile {
   imageWidth: number
 }
 
+const WHAT = 'a labelme JSON file ("shapes" and "imagePath", one file per image)'
 const ATTRIBUTE_KEYS = ['blur', 'expression', 'illumination', 'occlusion', 'pose'] as const
 const ATTRIBUTE_MAX = { blur: 2, expression: 1, illumination: 1, occlusion: 2, pose: 1 }
 
@@ -86,18 +91,59 @@ function shapeBase(label: string, group: number) {
   return { label, group_id: group, flags: {}, description: '' }
 }
 
+const point = z.tuple([finiteNumber, finiteNumber], {
+  error: 'expected a point [x, y] of two numbers',
+})
+
+/** How many points each face-relevant shape type needs; the others are skipped. */
+const MIN_POINTS: Record<string, { count: number; what: string }> = {
+  rectangle: { count: 2, what: 'two opposite corners [[x1, y1], [x2, y2]]' },
+  point: { count: 1, what: 'one point [[x, y]]' },
+}
+
+const shapeSchema = z
+  .object({
+    label: z.string({ error: 'expected the shape label, a string' }),
+    points: z.array(point, { error: 'expected a list of [x, y] points' }),
+    group_id: z.number().int().nullable().optional(),
+    shape_type: z.string().optional(),
+    // Any object: z.record would check every key, a fifth of the time of a labelme import.
+    flags: z.looseObject({}).nullable().optional(),
+    score: finiteNumber.nullable().optional(),
+    attributes: z.looseObject({}).nullable().optional(),
+  })
+  .superRefine((shape, ctx) => {
+    const need = MIN_POINTS[shape.shape_type ?? 'polygon']
+    if (!need || shape.points.length >= need.count) return
+    const n = shape.points.length
+    ctx.addIssue({
+      code: 'custom',
+      path: ['points'],
+      message: `a ${shape.shape_type} needs ${need.what}, found ${n} point${n === 1 ? '' : 's'}`,
+    })
+  })
+
+const labelmeSchema = z.object({
+  shapes: z.array(shapeSchema, { error: 'expected the list of shapes' }),
+  imagePath: z
+    .string({ error: 'expected the image path, a string' })
+    .min(1, 'expected the image path, found an empty string'),
+  imageWidth: finiteNumber.nullable().optional(),
+  imageHeight: finiteNumber.nullable().optional(),
+})
+
+type ParsedShape = z.infer<typeof shapeSchema>
+
 /**
  * Parse one labelme JSON. Problems (shapes that are not part of a face) are returned with
- * the shape index; a file that is not labelme JSON throws.
+ * the shape index; a file that is not labelme JSON, or a face shape without its points,
+ * throws with the shape index and field.
  */
 export function parseLabelme(text: string): { image: LabelledImage; problems: string[] } {
-  const file = JSON.parse(text) as Partial<LabelmeFile>
-  if (!Array.isArray(file.shapes) || typeof file.imagePath !== 'string') {
-    throw new Error('not a labelme file: "shapes" and "imagePath" are required')
-  }
+  const file = checkShape(labelmeSchema, parseJsonText(text, WHAT), WHAT)
   const problems: string[] = []
   const faces = new Map<number | string, FaceRecord>()
-  const points: { shape: LabelmeShape; index: number }[] = []
+  const points: { shape: ParsedShape; index: number }[] = []
 
   file.shapes.forEach((shape, index) => {
     const type = shape.shape_type ?? 'polygon'
@@ -108,12 +154,12 @@ export function parseLabelme(text: string): { image: LabelledImage; problems: st
 
   for (const { shape, index } of points) {
     const k = landmarkIndex(shape.label)
-    const face = shape.group_id === null ? undefined : faces.get(shape.group_id)
-    const [x, y] = shape.points?.[0] ?? []
-    if (k === undefined || !face || !Number.isFinite(x) || !Number.isFinite(y)) {
+    const face = shape.group_id == null ? undefined : faces.get(shape.group_id)
+    if (k === undefined || !face) {
       problems.push(`shapes[${index}]: point "${shape.label}" belongs to no face; skipped`)
       continue
     }
+    const [x, y] = shape.points[0]
     if (face.landmarks.length === 0) face.landmarks = Array.from({ length: 5 }, absent)
     face.landmarks[k] = { x, y, visibility: shape.flags?.occluded ? 'occluded' : 'visible' }
   }
@@ -121,8 +167,8 @@ export function parseLabelme(text: string): { image: LabelledImage; problems: st
   return {
     image: {
       path: file.imagePath,
-      width: Number(file.imageWidth) || null,
-      height: Number(file.imageHeight) || null,
+      width: file.imageWidth || null,
+      height: file.imageHeight || null,
       faces: [...faces.values()],
     },
     problems,
@@ -133,9 +179,11 @@ function absent(): Landmark {
   return { x: -1, y: -1, visibility: 'absent' }
 }
 
-function faceOf(shape: LabelmeShape): FaceRecord {
-  // Rectangles may be drawn from any corner.
-  const [[x1, y1], [x2, y2]] = shape.points
+function faceOf(shape: ParsedShape): FaceRecord {
+  // Rectangles may be drawn from any corner; X-AnyLabeling writes all four.
+  const xs = shape.points.map(([x]) => x)
+  const ys = shape.points.map(([, y]) => y)
+  const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]
   const attrs = shape.attributes ?? {}
   const attributes: WiderAttributes = { ...DEFAULT_ATTRIBUTES, invalid: attrs.invalid === true }
   for (const key of ATTRIBUTE_KEYS) {
@@ -144,16 +192,16 @@ function faceOf(shape: LabelmeShape): FaceRecord {
   }
   return {
     box: {
-      x: Math.min(x1, x2),
-      y: Math.min(y1, y2),
+      x: x1,
+      y: y1,
       // x2 - x1 brings back the width up to float noise, which 9 decimals remove.
-      width: roundTo(Math.abs(x2 - x1), 9),
-      height: roundTo(Math.abs(y2 - y1), 9),
+      width: roundTo(x2 - x1, 9),
+      height: roundTo(y2 - y1, 9),
     },
     score: typeof shape.score === 'number' ? shape.score : null,
     landmarks: [],
     attributes,
-    quality: typeof attrs.quality === 'number' ? attrs.quality : null,
+    quality: Number.isFinite(attrs.quality) ? (attrs.quality as number) : null,
     identity: typeof attrs.identity === 'string' ? attrs.identity : null,
   }
 }

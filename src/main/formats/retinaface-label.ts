@@ -52,7 +52,12 @@ export function parseRetinaFaceLabels(text: string): RetinaFaceEntry[] {
     const line = lines[i]
     if (line.startsWith('#')) {
       // The header is `# <path>`; a name may itself hold spaces or '#', so only one is cut.
-      current = { path: pathOf(line.slice(line.startsWith('# ') ? 2 : 1)), faces: [], problems: [] }
+      const path = pathOf(line.slice(line.startsWith('# ') ? 2 : 1))
+      // An empty path would resolve to the images folder itself and register it as an image.
+      if (path.trim() === '') {
+        throw new FormatError(i + 1, 'header names no image; expected "# <event>/<file>.jpg"')
+      }
+      current = { path, faces: [], problems: [] }
       entries.push(current)
       continue
     }
@@ -65,7 +70,7 @@ export function parseRetinaFaceLabels(text: string): RetinaFaceEntry[] {
 }
 
 function parseFace(line: string, lineNo: number, problems: ParseProblem[]): FaceLabel {
-  const values = parseNumbers(line)
+  const values = parseNumbers(line, lineNo)
   const n = values?.length
   if (!values || (n !== BOX_ONLY && n !== WITH_LANDMARKS && n !== WITH_QUALITY)) {
     throw new FormatError(

@@ -1,3 +1,5 @@
+import { overflowMessage, parseDecimal } from './numbers'
+
 /** Shared helpers for the line-based annotation formats. */
 
 /** Something odd but recoverable in an input file, pointed at by its 1-based line number. */
@@ -6,18 +8,20 @@ export interface ParseProblem {
   message: string
 }
 
-/** A file that cannot be read as the format it claims to be; `line` is 1-based. */
+/**
+ * A file that cannot be read as the format it claims to be; `line` (and `column`, where the
+ * reader knows it) is 1-based. `reason` is the message without the position.
+ */
 export class FormatError extends Error {
   constructor(
     readonly line: number,
-    message: string,
+    readonly reason: string,
+    readonly column?: number,
   ) {
-    super(`line ${line}: ${message}`)
+    super(`line ${line}${column ? `:${column}` : ''}: ${reason}`)
     this.name = 'FormatError'
   }
 }
-
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 
 /**
  * Lines of a text file, whatever its line endings (LF, CRLF, lone CR) and with a UTF-8 BOM
@@ -32,18 +36,23 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * The whitespace-separated numbers of a line, or undefined when any token is not a plain
- * decimal number (so a path is never mistaken for data). Trailing spaces are fine.
+ * The whitespace-separated numbers of line `lineNo`, or undefined when any token is not a
+ * plain decimal number (so a path is never mistaken for data). Trailing spaces are fine. A
+ * decimal too large for a double (`1e400`) throws rather than becoming Infinity.
  */
-export function parseNumbers(line: string): number[] | undefined {
+export function parseNumbers(line: string, lineNo: number): number[] | undefined {
   const trimmed = line.trim()
   if (trimmed === '') return undefined
 
   const tokens = trimmed.split(/\s+/)
   const values = new Array<number>(tokens.length)
   for (let i = 0; i < tokens.length; i++) {
-    if (!NUMBER.test(tokens[i])) return undefined
-    values[i] = Number(tokens[i])
+    const value = parseDecimal(tokens[i])
+    if (Number.isNaN(value)) return undefined
+    if (!Number.isFinite(value)) {
+      throw new FormatError(lineNo, `value ${i + 1}: ${overflowMessage(tokens[i])}`)
+    }
+    values[i] = value
   }
   return values
 }

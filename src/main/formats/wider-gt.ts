@@ -16,13 +16,14 @@ export interface WiderGtWriteOptions {
   integers?: boolean
 }
 
-/** x1 y1 w h blur expression illumination invalid occlusion pose */
+const FACE_COLUMNS = 'x1 y1 w h blur expression illumination invalid occlusion pose'
 const VALUES_PER_FACE = 10
 const DUMMY_LINE = '0 0 0 0 0 0 0 0 0 0 '
 
 /**
  * Parse the official WIDER FACE ground truth. Tolerates CRLF, trailing spaces, zero-face
- * images with or without the dummy line of zeros, 4-value face lines and float coordinates.
+ * images with or without the dummy line of zeros, face lines with fewer than 10 values (the
+ * missing attributes are 0, reported) and float coordinates; more than 10 values throws.
  * Degenerate boxes (w or h ≤ 0, 1 px) are kept and reported; broken structure throws a
  * FormatError with the line number.
  */
@@ -38,7 +39,7 @@ export function parseWiderGt(text: string): WiderGtEntry[] {
       continue
     }
     const path = pathOf(lines[i])
-    if (parseNumbers(path)) {
+    if (parseNumbers(path, i + 1)) {
       throw new FormatError(i + 1, `expected an image path, found numbers "${path.trim()}"`)
     }
 
@@ -69,7 +70,7 @@ export function parseWiderGt(text: string): WiderGtEntry[] {
 
 /** The `0 0 0 0 0 0 0 0 0 0` line after a zero count, when it is there. */
 function skipDummy(lines: string[], i: number, problems: ParseProblem[]): number {
-  const values = i < lines.length ? parseNumbers(lines[i]) : undefined
+  const values = i < lines.length ? parseNumbers(lines[i], i + 1) : undefined
   if (!values || values.length < 4) return i
 
   if (values.some((v) => v !== 0)) {
@@ -85,17 +86,29 @@ function parseFace(
   count: number,
   problems: ParseProblem[],
 ): FaceLabel {
-  const values = parseNumbers(line)
+  const values = parseNumbers(line, lineNo)
   if (!values || values.length < 4) {
     throw new FormatError(
       lineNo,
       `"${path}" announces ${count} faces but this line is not a face: "${line.trim()}"`,
     )
   }
-  if (values.length !== VALUES_PER_FACE) {
+  // More than ten values is another layout (a RetinaFace line, a score column): which value
+  // is which attribute cannot be told, so guessing would store wrong attributes silently.
+  if (values.length > VALUES_PER_FACE) {
+    throw new FormatError(
+      lineNo,
+      `face line has ${values.length} values; WIDER ground truth has 10 ` +
+        `(${FACE_COLUMNS}) or 4 (the box alone). Remove the extra values, or import the ` +
+        'file with the --format it was written in',
+    )
+  }
+  if (values.length < VALUES_PER_FACE) {
     problems.push({
       line: lineNo,
-      message: `face line has ${values.length} values instead of 10; missing attributes are 0`,
+      message:
+        `face line has ${values.length} values instead of 10 (${FACE_COLUMNS}); ` +
+        'the missing attributes are read as 0',
     })
   }
 

@@ -57,7 +57,7 @@ export function parsePredictionFile(text: string): PredictionFile {
   const file: PredictionFile = { name, faces: [], problems: [] }
   for (let i = 2; i < lines.length; i++) {
     if (lines[i].trim() === '') continue
-    const values = parseNumbers(lines[i])
+    const values = parseNumbers(lines[i], i + 1)
     if (!values || values.length < 5) {
       throw new FormatError(i + 1, `expected "x y w h score", found "${lines[i].trim()}"`)
     }

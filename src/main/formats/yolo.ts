@@ -31,6 +31,9 @@ const DECIMALS = 9
 /** Pixel values after de-normalising are rounded here, undoing float noise of the division. */
 const PIXEL_DECIMALS = 4
 
+/** How far outside [0, 1] rounding can put a normalised value (one written to 3 decimals). */
+const NORMALISED_SLACK = 1e-3
+
 const num = (v: number) => String(roundTo(v, DECIMALS))
 
 export function emptyYoloStats(): YoloWriteStats {
@@ -113,7 +116,7 @@ export function parseYoloLabels(
 
   splitLines(text).forEach((line, i) => {
     if (line.trim() === '') return
-    const values = parseNumbers(line)
+    const values = parseNumbers(line, i + 1)
     const n = values?.length
     const perPoint = n === 20 && flavour === 'yolo-pose' ? 3 : 2
     if (!values || (n !== 5 && n !== 15 && !(n === 20 && flavour === 'yolo-pose'))) {
@@ -122,6 +125,11 @@ export function parseYoloLabels(
     }
 
     const [, cx, cy, w, h] = values
+    const inImage = (name: string, v: number) => checkNormalised(name, v, i + 1)
+    inImage('cx', cx)
+    inImage('cy', cy)
+    inImage('w', w)
+    inImage('h', h)
     const landmarks: Landmark[] = []
     for (let k = 0; n > 5 && k < 5; k++) {
       const [x, y, v] = values.slice(5 + perPoint * k, 5 + perPoint * (k + 1))
@@ -134,6 +142,12 @@ export function parseYoloLabels(
               ? 'absent'
               : 'visible'
       if (!visibility) throw new FormatError(i + 1, `point ${k} has visibility ${v}, not 0/1/2`)
+      // YOLOv5-face writes points past the right or bottom edge as they are; Ultralytics
+      // refuses them, so a pose file holding one is not normalised.
+      if (flavour === 'yolo-pose' && visibility !== 'absent') {
+        inImage(`point ${k} x`, x)
+        inImage(`point ${k} y`, y)
+      }
       landmarks.push(
         visibility === 'absent'
           ? { x: -1, y: -1, visibility }
@@ -155,6 +169,19 @@ export function parseYoloLabels(
     })
   })
   return faces
+}
+
+/**
+ * Refuse a normalised value outside [0, 1] by more than rounding: such a file is in pixels,
+ * or normalised by another size, and de-normalising it would put faces off the image.
+ */
+function checkNormalised(name: string, value: number, lineNo: number) {
+  if (value >= -NORMALISED_SLACK && value <= 1 + NORMALISED_SLACK) return
+  throw new FormatError(
+    lineNo,
+    `${name} is ${value}, outside 0..1; YOLO values are fractions of the image width ` +
+      '(x, w) and height (y, h). Is this file in pixels?',
+  )
 }
 
 /**
