@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { copyFile, mkdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, relative, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import sharp from 'sharp'
 
 import { decodeImage, probeImage } from '../detect/image'
@@ -41,6 +41,11 @@ export interface WriteContext {
   temp: string
   /** The final location, for paths relative to it. */
   out: string
+  /**
+   * The dataset root the items' files lie under (their store paths are relative to it);
+   * COCO records it for referenced images. Derived from the items when not given.
+   */
+  datasetRoot?: string
   copyImages: boolean
   stats: WriteStats
   /** Folders already created, so 12,880 label files do not cost 12,880 mkdir calls. */
@@ -88,16 +93,55 @@ export async function writeRetinaFace(ctx: WriteContext, split: string, items: E
   await copyAll(ctx, items, (item) => under(split, 'images', item.path))
 }
 
-/** COCO: `<split>.json` (or annotations.json); `file_name` relative to the export folder. */
+/**
+ * COCO: `<split>.json` (or annotations.json). As COCO has it, `file_name` is relative to an
+ * images folder, which `info.images_dir` records: the copied `images/` (relative to the JSON,
+ * so the export moves as a whole), or the dataset root for referenced images (absolute, as
+ * they stay where they are). An import without `--images` then finds the same files.
+ */
 export async function writeCoco(ctx: WriteContext, split: string, items: ExportItem[]) {
+  const imagesDir = ctx.copyImages ? 'images' : (ctx.datasetRoot ?? datasetRootOf(items))
   const images: LabelledImage[] = []
   for (const item of items) {
     const size = await sizeOf(ctx, item)
-    const target = ctx.copyImages ? posix(join('images', under(split, item.path))) : null
-    images.push({ ...item, ...size, path: target ?? posix(relative(ctx.out, item.file)) })
+    const path = ctx.copyImages ? under(split, item.path) : relative(imagesDir, item.file)
+    images.push({ ...item, ...size, path: posix(path) })
   }
-  await writeText(ctx, join(ctx.temp, `${split || 'annotations'}.json`), serializeCoco(images))
+  await writeText(
+    ctx,
+    join(ctx.temp, `${split || 'annotations'}.json`),
+    serializeCoco(images, { imagesDir }),
+  )
   await copyAll(ctx, items, (item) => join('images', under(split, item.path)))
+}
+
+/**
+ * The dataset root the items lie under, when the export does not say: each file minus its
+ * label path is the folder that path is relative to, and an `images` folder stands for its
+ * parent, as the importer roots WIDER and RetinaFace layouts.
+ */
+function datasetRootOf(items: readonly ExportItem[]): string {
+  let root: string | undefined
+  for (const item of items) {
+    const suffix = `${sep}${item.path.split('/').join(sep)}`
+    const base = item.file.endsWith(suffix)
+      ? item.file.slice(0, -suffix.length)
+      : dirname(item.file)
+    const candidate = basename(base) === 'images' ? dirname(base) : base
+    root = root === undefined ? candidate : commonFolder(root, candidate)
+  }
+  return root ?? ''
+}
+
+function commonFolder(a: string, b: string): string {
+  let folder = a
+  while (!within(folder, b) && dirname(folder) !== folder) folder = dirname(folder)
+  return folder
+}
+
+function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path)
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
 }
 
 /** labelme: one JSON per image; `imagePath` relative to the JSON, as labelme writes it. */

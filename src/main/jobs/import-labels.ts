@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
-import type { LabelSetRecord } from '../../shared/records'
+import type { DatasetRecord, LabelSetRecord } from '../../shared/records'
 import { probeImage } from '../detect/image'
 import { logger } from '../log'
 import type { Db } from '../store/database'
@@ -87,7 +88,8 @@ export async function importLabels(db: Db, request: ImportRequest): Promise<Impo
   const root = datasetRoot(db, source.imagesDir, source.images)
 
   // 1. Look at every image once: on disk or not, and its upright size (EXIF applied).
-  const known = knownSizes(db, root)
+  const dataset = listDatasets(db).find((d) => d.root === root)
+  const held = new Map((dataset ? listImages(db, dataset.id) : []).map((i) => [i.relPath, i]))
   const entries = mergeByPath(source.images, root, source.problems)
   const missing: string[] = []
   const unreadable = new Map<string, string>()
@@ -98,13 +100,18 @@ export async function importLabels(db: Db, request: ImportRequest): Promise<Impo
     if (size === 'missing') {
       missing.push(entry.relPath)
       // A size the store learnt earlier still serves normalised formats.
-      const image = known.get(entry.relPath)
-      if (image) Object.assign(entry, { width: image.width, height: image.height })
+      const image = held.get(entry.relPath)
+      if (image?.width && image.height) {
+        Object.assign(entry, { width: image.width, height: image.height })
+      }
     } else if (typeof size === 'string') unreadable.set(entry.relPath, size)
     else Object.assign(entry, size)
     report({ phase: 'probing', total: entries.length, done: ++done })
   })
   if (request.signal?.aborted) throw new Error('Import cancelled; nothing was written')
+  if (dataset && entries.length > 0 && missing.length === entries.length) {
+    refusePhantoms(request, source.imagesDir, dataset, entries, held)
+  }
 
   // 2. Normalised formats become pixels now that sizes are known; without one they cannot.
   for (const entry of entries) {
@@ -255,17 +262,25 @@ interface Entry extends SourceImage {
 /**
  * The dataset root: the images folder, or its parent when it is called `images` (the layout
  * of WIDER, RetinaFace and the annotate command) unless a dataset already sits on the folder
- * itself. Labels pointing outside it widen it to the common ancestor.
+ * itself. Labels pointing outside it (an export that referenced its images: labelme paths
+ * relative to each JSON, a YOLO image list) go to the deepest dataset that holds them all,
+ * else to the folder they all lie in, so a re-import finds the dataset it came from.
  */
 function datasetRoot(db: Db, imagesDir: string, images: SourceImage[]): string {
-  const dir = resolve(imagesDir)
   const existing = new Set(listDatasets(db).map((d) => d.root))
-  let root = basename(dir) === 'images' && !existing.has(dir) ? dirname(dir) : dir
+  const rootOf = (dir: string) =>
+    basename(dir) === 'images' && !existing.has(dir) ? dirname(dir) : dir
+  const root = rootOf(resolve(imagesDir))
+  if (images.every(({ file }) => inside(root, file))) return root
 
+  const holding = [...existing].filter((d) => images.every(({ file }) => inside(d, file)))
+  if (holding.length) return holding.reduce((a, b) => (b.length > a.length ? b : a))
+
+  let common = dirname(images[0].file)
   for (const { file } of images) {
-    while (!inside(root, file) && dirname(root) !== root) root = dirname(root)
+    while (!inside(common, file) && dirname(common) !== common) common = dirname(common)
   }
-  return root
+  return rootOf(common)
 }
 
 function inside(root: string, file: string): boolean {
@@ -289,10 +304,31 @@ function mergeByPath(images: SourceImage[], root: string, problems: ImportProble
   return [...byPath.values()]
 }
 
-function knownSizes(db: Db, root: string) {
-  const dataset = listDatasets(db).find((d) => d.root === root)
-  const images = dataset ? listImages(db, dataset.id) : []
-  return new Map(images.filter((i) => i.width && i.height).map((i) => [i.relPath, i]))
+/**
+ * Labels of images that are not on disk make sense for a new dataset (labels first, images
+ * later) and for images an existing dataset already holds. When none of the images is on disk
+ * and an existing dataset holds none of them either, the images folder is wrong: importing
+ * would add only size-less phantom images to that dataset.
+ */
+function refusePhantoms(
+  request: ImportRequest,
+  imagesDir: string,
+  dataset: DatasetRecord,
+  entries: Entry[],
+  held: ReadonlyMap<string, unknown>,
+): void {
+  if (entries.some((entry) => held.has(entry.relPath))) return
+  const folder = request.images ? `--images ${resolve(request.images)}` : `the folder ${imagesDir}`
+  const first = entries[0]
+  // The WIDER layout's images/ level is the usual slip; say so when it is the fix.
+  const nested = join(imagesDir, 'images')
+  const hint = existsSync(join(nested, first.path)) ? `, here --images ${nested}` : ''
+  throw new Error(
+    `${resolve(request.path)}: none of its ${entries.length} images is on disk under ${folder} ` +
+      `(the first would be ${first.file}), and dataset ${dataset.id} (${dataset.root}) holds ` +
+      'none of them; nothing was imported. Pass --images <the folder the image paths in the ' +
+      `labels are relative to>${hint}`,
+  )
 }
 
 /** Upright size from the header, `'missing'` when not on disk, else why it is unreadable. */

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { extname, resolve } from 'node:path'
 
 import type { ImportGtSummary } from '../../shared/review'
 import {
@@ -7,6 +7,7 @@ import {
   writeLabelsForDataset,
   type StandaloneFormat,
 } from '../jobs/import-labels'
+import { LocatedError } from '../jobs/label-sources'
 import type { Db } from '../store/database'
 import { listLabelSets } from '../store/label-sets'
 
@@ -67,12 +68,20 @@ export function importGroundTruth(
 }
 
 /**
- * A folder holds the official .mat files; a text file is a RetinaFace label.txt when it
- * opens with a `# path` line, else a wider_face_*_bbx_gt.txt. A missing path throws ENOENT,
- * which the API turns into "not found".
+ * A folder, or one of its `.mat` files, holds the official .mat files; a text file is a
+ * RetinaFace label.txt when it opens with a `# path` line, else a wider_face_*_bbx_gt.txt. A
+ * missing path throws an error with code ENOENT, which the API turns into "not found".
  */
 export function gtSourceOf(path: string): GtSource {
-  if (statSync(path).isDirectory()) return 'mat'
+  const info = statSync(path, { throwIfNoEntry: false })
+  if (!info) {
+    throw new LocatedError(
+      `${path}: not found; expected ground truth: the folder of the official WIDER val .mat ` +
+        'files, a wider_face_val_bbx_gt.txt or a RetinaFace label.txt',
+      'ENOENT',
+    )
+  }
+  if (info.isDirectory() || extname(path).toLowerCase() === '.mat') return 'mat'
   const fd = openSync(path, 'r')
   try {
     const head = Buffer.alloc(HEAD_BYTES)
