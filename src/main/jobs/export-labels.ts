@@ -127,6 +127,7 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   const ctx: writers.WriteContext = {
     temp,
     out,
+    datasetRoot: root,
     copyImages: request.copyImages ?? false,
     stats: writers.emptyStats(),
     dirs: new Set(),

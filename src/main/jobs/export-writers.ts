@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { copyFile, mkdir, stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
+import { basename, dirname, join, relative, sep } from 'node:path'
 import sharp from 'sharp'
 
 import { decodeImage, probeImage } from '../detect/image'
@@ -41,11 +41,8 @@ export interface WriteContext {
   temp: string
   /** The final location, for paths relative to it. */
   out: string
-  /**
-   * The dataset root the items' files lie under (their store paths are relative to it);
-   * COCO records it for referenced images. Derived from the items when not given.
-   */
-  datasetRoot?: string
+  /** The dataset root the items' files lie under; COCO records it for referenced images. */
+  datasetRoot: string
   copyImages: boolean
   stats: WriteStats
   /** Folders already created, so 12,880 label files do not cost 12,880 mkdir calls. */
@@ -100,7 +97,7 @@ export async function writeRetinaFace(ctx: WriteContext, split: string, items: E
  * they stay where they are). An import without `--images` then finds the same files.
  */
 export async function writeCoco(ctx: WriteContext, split: string, items: ExportItem[]) {
-  const imagesDir = ctx.copyImages ? 'images' : (ctx.datasetRoot ?? datasetRootOf(items))
+  const imagesDir = ctx.copyImages ? 'images' : ctx.datasetRoot
   const images: LabelledImage[] = []
   for (const item of items) {
     const size = await sizeOf(ctx, item)
@@ -113,35 +110,6 @@ export async function writeCoco(ctx: WriteContext, split: string, items: ExportI
     serializeCoco(images, { imagesDir }),
   )
   await copyAll(ctx, items, (item) => join('images', under(split, item.path)))
-}
-
-/**
- * The dataset root the items lie under, when the export does not say: each file minus its
- * label path is the folder that path is relative to, and an `images` folder stands for its
- * parent, as the importer roots WIDER and RetinaFace layouts.
- */
-function datasetRootOf(items: readonly ExportItem[]): string {
-  let root: string | undefined
-  for (const item of items) {
-    const suffix = `${sep}${item.path.split('/').join(sep)}`
-    const base = item.file.endsWith(suffix)
-      ? item.file.slice(0, -suffix.length)
-      : dirname(item.file)
-    const candidate = basename(base) === 'images' ? dirname(base) : base
-    root = root === undefined ? candidate : commonFolder(root, candidate)
-  }
-  return root ?? ''
-}
-
-function commonFolder(a: string, b: string): string {
-  let folder = a
-  while (!within(folder, b) && dirname(folder) !== folder) folder = dirname(folder)
-  return folder
-}
-
-function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path)
-  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
 }
 
 /** labelme: one JSON per image; `imagePath` relative to the JSON, as labelme writes it. */
