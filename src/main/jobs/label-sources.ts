@@ -1,23 +1,21 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { readdir } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 
 import { DEFAULT_ATTRIBUTES } from '../../shared/face'
 import type { ImportFormat } from '../../shared/label-formats'
 import { readMat } from '../eval/mat'
 import { readWiderMat, WIDER_SETTINGS, type WiderSetting } from '../eval/wider-mat'
 import { parseCoco } from '../formats/coco'
-import { JsonShapeError } from '../formats/json'
 import type { FaceRecord, LabelledImage } from '../formats/labelled-image'
 import { parseLabelme } from '../formats/labelme'
 import { parseRetinaFaceLabels } from '../formats/retinaface-label'
-import { FormatError, splitLines } from '../formats/text'
 import { parseWiderGt } from '../formats/wider-gt'
-import { parseYoloLabels } from '../formats/yolo'
 import { turnTaker } from './event-loop-turns'
-import { scanFolder } from './scan-folder'
+import { filesWith, isFolder, LocatedError, located, readText } from './label-files'
+import { readYolo, YOLO_INPUT } from './yolo-source'
 
 export { IMPORT_FORMATS, type ImportFormat } from '../../shared/label-formats'
+export { LocatedError } from './label-files'
 
 /**
  * Formats whose labels stand alone in one file (or the folder of .mat files): reading them
@@ -70,9 +68,6 @@ const MAT_VARIABLES: Record<string, string[]> = {
     ),
   ],
 }
-const YOLO_INPUT = 'a YOLO folder: labels/ beside images/, or label .txt files beside their images'
-/** The image lists a YOLO export writes without copied images, one per split. */
-const YOLO_LISTS = ['all.txt', 'train.txt', 'val.txt', 'test.txt']
 
 /** What each format reads, for messages, and whether that is a file, a folder or either. */
 const INPUTS: Record<ImportFormat, { expected: string; takes: 'file' | 'folder' | 'either' }> = {
@@ -139,20 +134,6 @@ function isStandalone(format: ImportFormat): format is StandaloneFormat {
   return (STANDALONE_FORMATS as readonly string[]).includes(format)
 }
 
-/**
- * An import error whose message already names its file. `code` keeps the file system's code,
- * so that callers can still tell "not found" (ENOENT) from a malformed file.
- */
-export class LocatedError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message)
-    this.name = 'LocatedError'
-  }
-}
-
 /** The path exists and is what the format reads: a file, a folder, or either. */
 function checkInput(format: ImportFormat, abs: string): void {
   const { expected, takes } = INPUTS[format]
@@ -196,38 +177,6 @@ function likelyFiles(dir: string, pattern: RegExp | undefined): string[] {
   }
   look(dir, 0)
   return found.sort()
-}
-
-/**
- * Put the file in front of a parser's error: `file:line:` (or `file:line:column:`) for a
- * FormatError, the form editors jump to; `file: where:` for JSON of the wrong shape. Errors
- * that already name their file pass unchanged.
- */
-function located(error: unknown, file: string): Error {
-  if (error instanceof LocatedError) return error
-  if (error instanceof FormatError) {
-    const at = error.column ? `${error.line}:${error.column}` : `${error.line}`
-    return new LocatedError(`${file}:${at}: ${error.reason}`)
-  }
-  if (error instanceof JsonShapeError) return new LocatedError(`${file}: ${error.message}`)
-
-  const { code, syscall, path } = error as NodeJS.ErrnoException
-  if (code && syscall) {
-    return new LocatedError(
-      `${path ?? file}: cannot be read (${code}); check that it exists and is readable`,
-      code,
-    )
-  }
-  return new LocatedError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
-}
-
-/** Read a label file as UTF-8, saying which one when it cannot be read. */
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    throw located(error, file)
-  }
 }
 
 function readTextFormat(
@@ -398,161 +347,4 @@ async function readLabelme(path: string, imagesDir?: string): Promise<LabelSourc
     for (const message of parsed.problems) problems.push({ file, line: null, message })
   }
   return { imagesDir: imagesDir ?? (folder ? path : dirname(path)), images, problems }
-}
-
-/**
- * YOLO folders: `labels/<sub>/x.txt` beside `images/<sub>/x.jpg` (Ultralytics and
- * yolov5-face), a `labels` folder itself, or label files next to their images. Images without
- * a label file are background images with zero faces, as Ultralytics reads them. An export
- * that referenced its images has no `images/` but lists them in `all.txt` (or one list per
- * split), which is read instead.
- */
-async function readYolo(
-  flavour: 'yolo-face' | 'yolo-pose',
-  path: string,
-  imagesDir?: string,
-): Promise<LabelSource> {
-  let labelsDir = path
-  let top = path
-  let dir = imagesDir
-  if (isFolder(join(path, 'labels'))) {
-    labelsDir = join(path, 'labels')
-    dir ??= join(path, 'images')
-  } else if (basename(path) === 'labels') {
-    top = dirname(path)
-    dir ??= join(top, 'images')
-  }
-  dir ??= path
-
-  const labelFiles = (await filesWith(labelsDir, '.txt')).filter((file) => {
-    const rel = relative(labelsDir, file).split(sep).join('/')
-    return basename(rel) !== 'classes.txt' && !(!rel.includes('/') && YOLO_LISTS.includes(rel))
-  })
-  if (labelFiles.length === 0) {
-    throw new LocatedError(`${labelsDir}: no label .txt file here; expected ${YOLO_INPUT}`)
-  }
-  const read = (file: string) => yoloImage(file, readText(file), flavour)
-
-  if (!isFolder(dir)) {
-    const lists = YOLO_LISTS.map((name) => join(top, name)).filter((file) => existsSync(file))
-    if (lists.length === 0) {
-      throw new LocatedError(
-        `${top}: no images folder ${dir} and no image list (${YOLO_LISTS.join(', ')}); ` +
-          'YOLO labels are fractions of the image size, so the images are needed: pass ' +
-          '--images <the folder the images are in>',
-      )
-    }
-    return readYoloLists(lists, labelsDir, labelFiles, read)
-  }
-
-  const scanned = await scanFolder(dir)
-  const byStem = new Map(scanned.map((f) => [stem(f.relPath), f]))
-  const images: SourceImage[] = []
-  const labelled = new Set<string>()
-  const turn = turnTaker()
-
-  for (const file of labelFiles) {
-    const rel = relative(labelsDir, file).split(sep).join('/')
-    const image = byStem.get(stem(rel))
-    if (!image)
-      throw new LocatedError(
-        `${file}: no image ${stem(rel)}.* under ${dir}; normalised labels need the image size`,
-      )
-    labelled.add(image.relPath)
-
-    await turn()
-    images.push({ ...read(file), path: image.relPath, file: image.absPath })
-  }
-  for (const f of scanned) {
-    if (labelled.has(f.relPath)) continue
-    images.push(backgroundImage(f.relPath, f.absPath))
-  }
-  return { imagesDir: dir, images, problems: [] }
-}
-
-/**
- * The images of `all.txt` / `<split>.txt` (paths relative to the list's folder), each with
- * the label file of `labels/[<split>/]` whose path, without extension, ends its own path.
- */
-async function readYoloLists(
-  lists: string[],
-  labelsDir: string,
-  labelFiles: string[],
-  read: (labelFile: string) => SourceImage,
-): Promise<LabelSource> {
-  const byStem = new Map(
-    labelFiles.map((file) => [stem(relative(labelsDir, file).split(sep).join('/')), file]),
-  )
-  const used = new Set<string>()
-  const images: SourceImage[] = []
-  const turn = turnTaker()
-
-  for (const list of lists) {
-    const split = basename(list, '.txt')
-    const prefix = split === 'all' ? '' : `${split}/`
-    for (const line of splitLines(readText(list))) {
-      const written = line.trim()
-      if (written === '') continue
-      const file = isAbsolute(written) ? written : resolve(dirname(list), written)
-      const parts = stem(written.split(sep).join('/')).split('/')
-      // The longest ending of the image path that names a label file is its label.
-      let label: string | undefined
-      for (let k = parts.length; k > 0 && !label; k--) {
-        label = byStem.get(prefix + parts.slice(-k).join('/'))
-      }
-      if (!label) {
-        images.push(backgroundImage(written, file))
-        continue
-      }
-      used.add(label)
-      await turn()
-      images.push({ ...read(label), path: written, file })
-    }
-  }
-  const orphan = labelFiles.find((file) => !used.has(file))
-  if (orphan) {
-    throw new LocatedError(
-      `${orphan}: no image listed in ${lists.map((l) => basename(l)).join(', ')} for this ` +
-        'label file; normalised labels need the image size: pass --images <the images folder>',
-    )
-  }
-  return { imagesDir: dirname(lists[0]), images, problems: [] }
-}
-
-/** One labelled image of a YOLO folder; its faces are read once its size is known. */
-function yoloImage(
-  labelFile: string,
-  text: string,
-  flavour: 'yolo-face' | 'yolo-pose',
-): SourceImage {
-  const facesForSize = (width: number, height: number) => {
-    try {
-      return parseYoloLabels(text, width, height, flavour)
-    } catch (error) {
-      throw located(error, labelFile)
-    }
-  }
-  return { path: '', file: '', width: null, height: null, faces: [], facesForSize }
-}
-
-/** An image without a label file: no face, as Ultralytics reads it. */
-function backgroundImage(path: string, file: string): SourceImage {
-  return { path, file, width: null, height: null, faces: [], facesForSize: () => [] }
-}
-
-function stem(relPath: string): string {
-  const dot = relPath.lastIndexOf('.')
-  return dot > relPath.lastIndexOf('/') ? relPath.slice(0, dot) : relPath
-}
-
-async function filesWith(dir: string, ext: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith(ext))
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
-}
-
-function isFolder(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
 }
