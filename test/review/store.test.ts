@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../../src/main/store/database'
 import { ensureDataset } from '../../src/main/store/datasets'
 import { facesForSet, insertFace } from '../../src/main/store/faces'
 import { upsertImage } from '../../src/main/store/images'
-import { annotationSet, createLabelSet } from '../../src/main/store/label-sets'
+import { annotationSet, createLabelSet, listLabelSets } from '../../src/main/store/label-sets'
 import type { LabelSetRecord } from '../../src/shared/records'
 import { GROUND_TRUTH } from '../eval/paths'
 import { drawn, META } from '../store/helpers'
@@ -65,6 +65,16 @@ describe('when .mat ground truth is imported as a label set', () => {
     expect(first.gtImagesNotInDataset).toBe(3223)
     expect(again).toMatchObject({ reused: true, labelSet: first.labelSet })
     expect(facesForSet(db, first.labelSet.id).get(ids.noFaces)).toHaveLength(1)
+  })
+
+  it('refuses ground truth that covers no image of the dataset and writes no set', () => {
+    const other = ensureDataset(db, '/data/elsewhere').id
+    upsertImage(db, other, 'photos/a.jpg', META)
+
+    expect(() => importGroundTruth(db, other, GROUND_TRUTH)).toThrow(
+      /^None of the 3226 ground-truth images of .* is in this dataset; open or annotate/,
+    )
+    expect(listLabelSets(db, other)).toEqual([])
   })
 
   it('gives the hand-derived AP per setting from the stored sets', () => {

@@ -91,7 +91,7 @@ export function evaluateLabels(db: Db, request: EvaluateRequest): EvaluateReport
       iouThreshold: request.iouThreshold ?? request.options?.iouThreshold,
     },
   })
-  if (review.images === 0) throw new Error(nothingToScore(gtSet, gtImagesNotInDataset))
+  if (review.images === 0) throw new Error(nothingToScore(gtSet))
   return {
     labelSet,
     gtSet,
@@ -197,18 +197,12 @@ function readHead(path: string): string {
 }
 
 /** Why a comparison covering no image has no numbers, and what to do about it. */
-function nothingToScore(gtSet: LabelSetRecord, gtImagesNotInDataset: number): string {
+function nothingToScore(gtSet: LabelSetRecord): string {
   if (gtSet.kind === 'annotation') {
     return (
       'The annotation set covers no image yet: it only covers images a person has edited or ' +
       'marked done in the app. Review some images first, or give --gt ground-truth files or ' +
       'another label set'
-    )
-  }
-  if (gtImagesNotInDataset > 0) {
-    return (
-      `None of the ${gtImagesNotInDataset} ground-truth images of ${gtSet.name} is in this ` +
-      'dataset; pass --dataset <id> for the dataset that holds them, or annotate their folder first'
     )
   }
   return (

@@ -51,6 +51,15 @@ export function importGroundTruth(
   const name = resolve(path)
   const source = gtSourceOf(name)
   const labels = readLabelsForDataset(db, datasetId, FORMATS[source], name)
+  // A set covering no image of the dataset could only ever score nothing: write none.
+  if (labels.images.length === 0) {
+    throw new Error(
+      labels.notInDataset > 0
+        ? `None of the ${labels.notInDataset} ground-truth images of ${name} is in this ` +
+            'dataset; open or annotate the folder that holds them first, or choose its dataset'
+        : `${name} lists no image; give ground truth that labels at least one image`,
+    )
+  }
   const summary = {
     source,
     images: labels.images.length,
