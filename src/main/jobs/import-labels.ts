@@ -260,21 +260,24 @@ interface Entry extends SourceImage {
 }
 
 /**
- * The dataset root: the images folder, or its parent when it is called `images` (the layout
- * of WIDER, RetinaFace and the annotate command) unless a dataset already sits on the folder
- * itself. Labels pointing outside it (an export that referenced its images: labelme paths
- * relative to each JSON, a YOLO image list) go to the deepest dataset that holds them all,
- * else to the folder they all lie in, so a re-import finds the dataset it came from.
+ * The dataset root. An existing dataset whose root holds every image the labels point to
+ * comes first, the deepest one when several do, so labels of a folder that is already a
+ * dataset (a `train/label.txt` inside an annotated WIDER folder, an export that referenced
+ * its images) join that dataset with the relative paths it already stores, as `eval --gt`
+ * does. Otherwise the images folder, or its parent when it is called `images` (the layout
+ * of WIDER, RetinaFace and the annotate command), else the folder all the labelled images
+ * lie in, so a re-import finds the dataset it came from.
  */
 function datasetRoot(db: Db, imagesDir: string, images: SourceImage[]): string {
-  const existing = new Set(listDatasets(db).map((d) => d.root))
-  const rootOf = (dir: string) =>
-    basename(dir) === 'images' && !existing.has(dir) ? dirname(dir) : dir
+  const existing = listDatasets(db).map((d) => d.root)
+  if (images.length > 0) {
+    const holding = existing.filter((d) => images.every(({ file }) => inside(d, file)))
+    if (holding.length) return holding.reduce((a, b) => (b.length > a.length ? b : a))
+  }
+
+  const rootOf = (dir: string) => (basename(dir) === 'images' ? dirname(dir) : dir)
   const root = rootOf(resolve(imagesDir))
   if (images.every(({ file }) => inside(root, file))) return root
-
-  const holding = [...existing].filter((d) => images.every(({ file }) => inside(d, file)))
-  if (holding.length) return holding.reduce((a, b) => (b.length > a.length ? b : a))
 
   let common = dirname(images[0].file)
   for (const { file } of images) {
