@@ -293,6 +293,7 @@ export const api = {
       format: z.enum(EXPORT_FORMATS),
       out: absolutePath,
       copyImages: z.boolean().optional(),
+      overwrite: z.boolean().optional(),
       split: z
         .strictObject({
           by: z.enum(['random', 'event']),

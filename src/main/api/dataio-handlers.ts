@@ -100,7 +100,12 @@ export function labelsHandlers(ctx: AppContext): { handlers: LabelsHandlers; clo
           images: summary.images,
           faces: summary.faces,
           out: summary.out,
-          notes: summary.notes,
+          notes: [
+            ...(summary.notInSet
+              ? [`${summary.notInSet} images the set does not label were left out`]
+              : []),
+            ...summary.notes,
+          ],
         }
       }),
 

@@ -47,6 +47,7 @@ export function registerExport(program: Command): void {
       toPositiveInt,
     )
     .option('--copy-images', 'copy the images into the export instead of referencing them')
+    .option('--overwrite', 'replace <out> when it exists and is not an empty folder')
     .option('--split <ratios>', 'train,val,test fractions, e.g. 0.8,0.1,0.1', parseRatios)
     .addOption(
       new Option('--split-by <how>', 'random images, or whole WIDER event folders')
@@ -93,6 +94,7 @@ export function registerExport(program: Command): void {
           out,
           labelSetId: opts.set,
           copyImages: opts.copyImages,
+          overwrite: opts.overwrite,
           split,
           filter,
           onProgress: (p) => {
@@ -102,9 +104,9 @@ export function registerExport(program: Command): void {
             else bar.update(p.done)
           },
         })
-        const skipped = summary.unreadable
-          ? `, ${summary.unreadable} unreadable images left out`
-          : ''
+        const skipped =
+          (summary.unreadable ? `, ${summary.unreadable} unreadable images left out` : '') +
+          (summary.notInSet ? `, ${summary.notInSet} images the set does not label left out` : '')
         console.log(
           `wrote ${summary.faces} faces on ${summary.images} images from ` +
             `${summary.labelSet.kind} set "${summary.labelSet.name}" to ${summary.out}${skipped}`,

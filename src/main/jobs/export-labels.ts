@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 
 import type { ExportFormat } from '../../shared/label-formats'
 import type { LabelSetRecord } from '../../shared/records'
@@ -14,6 +14,7 @@ import { facesForSet } from '../store/faces'
 import { identitiesForSet } from '../store/identities'
 import { listImages } from '../store/images'
 import { annotationSet, listLabelSets } from '../store/label-sets'
+import { setImageIds } from '../store/review'
 import { widerPath } from './dataset-paths'
 import { turnTaker } from './event-loop-turns'
 import { describeLosses } from './export-losses'
@@ -48,6 +49,8 @@ export interface ExportRequest {
   labelSetId?: number
   /** Copy the images into the export (paths then point inside it); otherwise reference them. */
   copyImages?: boolean
+  /** Replace an `out` that exists and is not an empty folder; refused otherwise. */
+  overwrite?: boolean
   split?: SplitOptions
   filter?: ExportFilter
   onProgress?: (progress: ExportProgress) => void
@@ -61,6 +64,8 @@ export interface ExportSummary {
   faces: number
   /** Images left out because their file could not be read. */
   unreadable: number
+  /** Images left out because the label set does not label them (another split's images). */
+  notInSet: number
   /** Images and faces the filter left out. */
   filteredImages: number
   filteredFaces: number
@@ -84,9 +89,14 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   const images = listImages(db, request.datasetId)
   const readable = images.filter((image) => image.error === null)
   const filter = request.filter ?? {}
+  const out = resolve(request.out)
+  checkOutput(out, { root, dbFile: db.name, overwrite: request.overwrite ?? false })
 
-  // 1. Select images and faces.
-  const kept = readable.filter((image) => keepImage(image, filter))
+  // 1. Select images and faces. A set other than the annotation set labels only the images it
+  // covers (its import's, its run's): the rest of the dataset is not "no face" to it.
+  const covered = labelSet.kind === 'annotation' ? null : setImageIds(db, labelSet)
+  const inSet = covered ? readable.filter((image) => covered.has(image.id)) : readable
+  const kept = inSet.filter((image) => keepImage(image, filter))
   const paths = labelPaths(kept.map((image) => image.relPath))
   let filteredFaces = 0
   // Copies only where there is something to add or leave out: 160,000 spread faces cost
@@ -118,7 +128,6 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
   if (groups.size === 0) groups.set('', [])
 
   // 3. Write into the temporary path, then swap it in.
-  const out = resolve(request.out)
   const temp = `${out}.partial-${process.pid}`
   await rm(temp, { recursive: true, force: true })
   await mkdir(dirname(out), { recursive: true })
@@ -154,12 +163,41 @@ export async function exportLabels(db: Db, request: ExportRequest): Promise<Expo
     images: items.length,
     faces: items.reduce((n, item) => n + item.faces.length, 0),
     unreadable: images.length - readable.length,
-    filteredImages: readable.length - kept.length,
+    notInSet: readable.length - inSet.length,
+    filteredImages: inSet.length - kept.length,
     filteredFaces,
     splits: Object.fromEntries([...groups].map(([k, list]) => [k || 'all', list.length])),
     stats: ctx.stats,
     notes: describeLosses(request.format, items, ctx.stats),
   }
+}
+
+/**
+ * An export replaces `out` as a whole, so `out` must not hold what the export is made from,
+ * and anything already there is replaced only when asked: a mistyped path must not cost a
+ * folder of work.
+ */
+function checkOutput(
+  out: string,
+  { root, dbFile, overwrite }: { root: string; dbFile: string; overwrite: boolean },
+): void {
+  const holds = (path: string) => {
+    const rel = relative(out, path)
+    return path !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+  }
+  if (holds(root) || (isAbsolute(dbFile) && holds(dbFile))) {
+    throw new Error(
+      `${out} holds the dataset's images (${root}) or its label store; export to a path ` +
+        'outside both',
+    )
+  }
+  const info = statSync(out, { throwIfNoEntry: false })
+  if (!info || overwrite) return
+  if (info.isDirectory() && readdirSync(out).length === 0) return
+  throw new Error(
+    `${out} already exists${info.isDirectory() ? ' and is not empty' : ''}; choose a new ` +
+      'path, or allow replacing it (--overwrite, or "replace" in the export dialog)',
+  )
 }
 
 async function writeAll(
