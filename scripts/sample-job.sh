@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # The main job on the shared WIDER FACE sample: pre-annotate every photo, export the labels as
-# RetinaFace training data, and score the detections against the official ground truth.
+# RetinaFace training data (replacing the last run's), and score the detections against the
+# official ground truth.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -11,9 +12,9 @@ out="${FACEMARK_OUT:-sample-export}"
 cli="node --import tsx src/main/cli.ts"
 
 $cli annotate "$data" --db "$db"
-$cli export "$out/label.txt" --format retinaface --db "$db"
-$cli export "$out/wider_face_bbx_gt.txt" --format wider --db "$db"
-$cli export "$out/predictions" --format wider-predictions --db "$db"
+$cli export "$out/label.txt" --format retinaface --db "$db" --overwrite
+$cli export "$out/wider_face_bbx_gt.txt" --format wider --db "$db" --overwrite
+$cli export "$out/predictions" --format wider-predictions --db "$db" --overwrite
 echo "== WIDER val protocol (23 val photos) =="
 $cli eval --gt "$data/ground_truth" --db "$db"
 echo "== RetinaFace train labels (17 train photos, with landmarks) =="
