@@ -39,6 +39,10 @@ export interface AnnotateSummary {
   skipped: number
   /** Faces proposed by this call at or above the proposal threshold. */
   faces: number
+  /**
+   * Images that cannot be read, with the reason: those this call failed on, and first those
+   * that failed earlier and whose file has not changed since (not tried again).
+   */
   failed: { relPath: string; reason: string }[]
 }
 
@@ -106,14 +110,22 @@ export async function annotateFolder(
 
   const pending = pendingImageIds(ctx.db, run.id, dataset.id)
   const byId = new Map(listImages(ctx.db, dataset.id).map((image) => [image.id, image]))
+  // Files that could not be read before and have not changed since are not tried again, but
+  // they are still unreadable: the summary lists them with the reason stored then.
+  const onDisk = new Set(files.map((file) => file.relPath))
+  const pendingIds = new Set(pending)
+  const stillUnreadable = [...byId.values()]
+    .filter((i) => i.error !== null && onDisk.has(i.relPath) && !pendingIds.has(i.id))
+    .map((i) => ({ relPath: i.relPath, reason: i.error! }))
+  const pendingOnDisk = pending.filter((id) => onDisk.has(byId.get(id)!.relPath)).length
   const summary: AnnotateSummary = {
     datasetId: dataset.id,
     runId: run.id,
     images: files.length,
     detected: 0,
-    skipped: files.length - pending.length,
+    skipped: files.length - pendingOnDisk - stillUnreadable.length,
     faces: 0,
-    failed: [],
+    failed: [...stillUnreadable],
   }
 
   // 3. Detect with every worker busy; results are written as they arrive.
@@ -151,7 +163,7 @@ export async function annotateFolder(
     }
 
     done += 1
-    const failed = summary.failed.length
+    const failed = summary.failed.length - stillUnreadable.length
     report({ phase: 'detecting', total: pending.length, done, failed, currentPath: image.relPath })
   })
 
@@ -160,7 +172,7 @@ export async function annotateFolder(
     phase: 'finished',
     total: pending.length,
     done,
-    failed: summary.failed.length,
+    failed: summary.failed.length - stillUnreadable.length,
     currentPath: null,
   })
   return summary
