@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { annotateFolder } from '../../src/main/jobs/annotate-folder'
 import { createAppContext, type AppContext } from '../../src/main/jobs/context'
-import { listImages } from '../../src/main/store/images'
+import { listImages, upsertImage } from '../../src/main/store/images'
 import { modelsDir, sampleDir } from '../support/shared'
 
 const HANDSHAKE = 'train/images/1--Handshaking/1_Handshaking_Handshaking_1_885.jpg'
@@ -57,5 +57,25 @@ describe('when a file is replaced between two runs', () => {
 
     expect(first.detected).toBe(1)
     expect(second).toMatchObject({ runId: first.runId, detected: 0, skipped: 1 })
+  })
+
+  it('leaves images a label import registered but the folder lacks alone', async () => {
+    copyFileSync(join(sampleDir, HANDSHAKE), join(images, 'photo.jpg'))
+    const first = await annotateFolder(ctx, images)
+    upsertImage(ctx.db, first.datasetId, 'elsewhere/missing.jpg', {
+      width: null,
+      height: null,
+      orientation: 1,
+      sha256: null,
+      byteSize: null,
+    })
+
+    // Another threshold is another run, which has every image still to do.
+    const second = await annotateFolder(ctx, images, { proposalThreshold: 0.9 })
+
+    expect(second.runId).not.toBe(first.runId)
+    expect([second.images, second.detected, second.failed]).toEqual([1, 1, []])
+    const missing = listImages(ctx.db, first.datasetId).find((i) => i.relPath.includes('missing'))
+    expect(missing?.error).toBeNull()
   })
 })

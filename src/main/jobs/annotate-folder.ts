@@ -108,22 +108,24 @@ export async function annotateFolder(
     findResumableRun(ctx.db, dataset.id, model.id, params) ??
     startRun(ctx.db, dataset.id, model.id, model.sha256, params)
 
-  const pending = pendingImageIds(ctx.db, run.id, dataset.id)
+  // Images a label import registered that are not in the folder have nothing to detect on.
+  const onDisk = new Set(files.map((file) => file.relPath))
   const byId = new Map(listImages(ctx.db, dataset.id).map((image) => [image.id, image]))
+  const pending = pendingImageIds(ctx.db, run.id, dataset.id).filter((id) =>
+    onDisk.has(byId.get(id)!.relPath),
+  )
   // Files that could not be read before and have not changed since are not tried again, but
   // they are still unreadable: the summary lists them with the reason stored then.
-  const onDisk = new Set(files.map((file) => file.relPath))
   const pendingIds = new Set(pending)
   const stillUnreadable = [...byId.values()]
     .filter((i) => i.error !== null && onDisk.has(i.relPath) && !pendingIds.has(i.id))
     .map((i) => ({ relPath: i.relPath, reason: i.error! }))
-  const pendingOnDisk = pending.filter((id) => onDisk.has(byId.get(id)!.relPath)).length
   const summary: AnnotateSummary = {
     datasetId: dataset.id,
     runId: run.id,
     images: files.length,
     detected: 0,
-    skipped: files.length - pendingOnDisk - stillUnreadable.length,
+    skipped: files.length - pending.length - stillUnreadable.length,
     faces: 0,
     failed: [...stillUnreadable],
   }
