@@ -97,7 +97,7 @@ test.describe('when labels go out and come in through the dialog', () => {
       await expect(page.getByTestId('dataio-out')).toHaveText(out)
     })
 
-    await test.step('import train/label.txt as a new set; the store has its 77 faces', async () => {
+    await test.step('import train/label.txt as a new set of the open dataset, 77 faces', async () => {
       const name = `train label.txt ${Date.now()}`
       await page.getByTestId('dataio-again').click()
       await dialog.choose('import')
@@ -109,17 +109,18 @@ test.describe('when labels go out and come in through the dialog', () => {
       const imported = sets.find((s) => s.id === summary.labelSetId)!
       expect(imported).toMatchObject({ kind: 'ground_truth', name, faces: 77 })
 
+      // The sample folder holds every image the file names, so the labels join its dataset.
+      const dataset = (await api.call('datasets/list', {})).find((d) => d.root === SAMPLE_DIR)!
+      expect(summary.datasetId).toBe(dataset.id)
       const images = await api.call('images/list', { datasetId: summary.datasetId })
       const perImage = await Promise.all(
         images.map((image) =>
           api.call('faces/list', { imageId: image.id, labelSetId: imported.id }),
         ),
       )
-      expect(images).toHaveLength(17)
+      expect(images).toHaveLength(40)
+      expect(perImage.filter((list) => list.faces.length > 0)).toHaveLength(17)
       expect(perImage.reduce((n, list) => n + list.faces.length, 0)).toBe(77)
-
-      // The folder picker's list learnt of the dataset the import filed the images under.
-      const dataset = (await api.call('datasets/list', {})).find((d) => d.id === summary.datasetId)!
       await expect(page.locator(`datalist option[value="${dataset.root}"]`)).toHaveCount(1)
     })
   })
