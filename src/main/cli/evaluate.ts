@@ -131,6 +131,8 @@ function describe(report: EvaluateReport): string {
       `  landmark NME not available: no matched face with landmarks (${report.nme.unmatched} ` +
         'ground-truth faces with landmarks, none matched by a prediction that has landmarks)',
     )
+  } else {
+    lines.push('  landmark NME not available: the ground truth has no landmarks')
   }
 
   const c = review.counts
