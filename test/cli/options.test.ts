@@ -66,6 +66,12 @@ const REJECTED: { what: string; args: () => string[]; option: string; expected: 
     expected: 'Expected a comma-separated list of todo, in_progress, done, needs_review',
   },
   {
+    what: 'export --split 0.8,0.1',
+    args: () => withDb('export', join(dir, 'out'), '--format', 'coco', '--split', '0.8,0.1'),
+    option: "'--split <ratios>' argument '0.8,0.1'",
+    expected: 'Expected two or three train,val,test fractions ≥ 0 that add up to 1',
+  },
+  {
     what: 'eval --iou 0',
     args: () => withDb('eval', '--gt', 'annotation', '--iou', '0'),
     option: "'--iou <value>' argument '0'",

@@ -128,17 +128,18 @@ export function registerExport(program: Command): void {
     })
 }
 
-/** "0.8,0.1,0.1" or "0.8,0.2": two or three non-negative fractions, not all zero. */
+/** "0.8,0.1,0.1" or "0.8,0.2": two or three non-negative fractions that add up to 1. */
 function parseRatios(value: string): SplitOptions['ratios'] {
   const parts = csv(value)
   const numbers = parts.map((part) => Number(part))
   const valid =
     (parts.length === 2 || parts.length === 3) &&
     numbers.every((n) => Number.isFinite(n) && n >= 0) &&
-    numbers.some((n) => n > 0)
+    // Fractions that do not add up to 1 are more likely a typo than a wish to rescale.
+    Math.abs(numbers.reduce((a, b) => a + b, 0) - 1) < 1e-3
   if (!valid) {
     throw new InvalidArgumentError(
-      'Expected two or three train,val,test fractions ≥ 0, not all 0, e.g. 0.8,0.1,0.1.',
+      'Expected two or three train,val,test fractions ≥ 0 that add up to 1, e.g. 0.8,0.1,0.1.',
     )
   }
   const [train, val, test = 0] = numbers
